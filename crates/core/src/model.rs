@@ -1,0 +1,92 @@
+//! The data model: what `public/data/site.json` and `bulletins.json` hold
+//! once decoded and validated. Plain values, no signals, no I/O.
+
+use chrono::{DateTime, FixedOffset};
+
+/// Site-wide settings and navigation, from `site.json`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteData {
+    pub site: Site,
+    /// Top-level channels (栏目), each with its sub-channels.
+    pub channels: Vec<Channel>,
+    /// Friendly links (友情链接) shown in the footer.
+    pub links: Vec<Link>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    /// Shown in the header and after every document title.
+    pub name: String,
+    /// One sentence describing the site, for the home page and metadata.
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Channel {
+    /// URL-safe id (`[A-Za-z0-9_-]`), used in `/channel/{id}`.
+    pub id: String,
+    pub name: String,
+    pub children: Vec<Channel>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub name: String,
+    /// Checked by [`crate::url::check_url`]; never `javascript:` or similar.
+    pub url: String,
+}
+
+/// One bulletin (普法动态 article).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bulletin {
+    /// URL-safe id (`[A-Za-z0-9_-]`), used in `/article/{id}`.
+    pub id: String,
+    pub title: String,
+    /// Id of the channel it is filed under (any level of the tree).
+    pub channel: String,
+    /// Publish time; shown in Asia/Shanghai.
+    pub published: DateTime<FixedOffset>,
+    /// The office that wrote it (来源), when known.
+    pub source: Option<String>,
+    /// The view count exported from the old CMS; `None` means unknown and is
+    /// shown as such, never invented.
+    pub views: Option<u64>,
+    /// Sample content written for the project, not an official notice; shown
+    /// with a 示例 tag.
+    pub sample: bool,
+    pub body: Vec<Block>,
+}
+
+/// A piece of an article body, kept as structure rather than one blob.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+}
+
+impl Block {
+    pub fn text(&self) -> &str {
+        match self {
+            Block::Heading(t) | Block::Paragraph(t) => t,
+        }
+    }
+}
+
+impl Bulletin {
+    /// The first paragraph, cut to about `max` characters, for list pages.
+    pub fn summary(&self, max: usize) -> String {
+        let text = self
+            .body
+            .iter()
+            .find_map(|b| match b {
+                Block::Paragraph(t) => Some(t.as_str()),
+                Block::Heading(_) => None,
+            })
+            .unwrap_or("");
+        let mut out: String = text.chars().take(max).collect();
+        if text.chars().nth(max).is_some() {
+            out.push('…');
+        }
+        out
+    }
+}

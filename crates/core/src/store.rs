@@ -1,0 +1,160 @@
+//! The decoded data set, with the look-ups pages need.
+//!
+//! Built once per data load; every page reads it. Bulletins are kept newest
+//! first (ties by id, so the order is stable across loads).
+
+use std::collections::HashMap;
+
+use crate::decode::{decode_bulletins, decode_site};
+use crate::error::DataError;
+use crate::model::{Bulletin, Channel, Link, Site, SiteData};
+
+/// A channel with its place in the tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChannelNode {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Store {
+    pub site: Site,
+    pub links: Vec<Link>,
+    channels: Vec<ChannelNode>,
+    top: Vec<usize>,
+    channel_index: HashMap<String, usize>,
+    bulletins: Vec<Bulletin>,
+    bulletin_index: HashMap<String, usize>,
+}
+
+impl Store {
+    /// Decode both data files and build the store.
+    pub fn from_json(site_json: &str, bulletins_json: &str) -> Result<Store, DataError> {
+        let site = decode_site(site_json)?;
+        let bulletins = decode_bulletins(bulletins_json, &site)?;
+        Ok(Store::new(site, bulletins))
+    }
+
+    pub fn new(data: SiteData, mut bulletins: Vec<Bulletin>) -> Store {
+        let mut channels = Vec::new();
+        let mut top = Vec::new();
+        for c in &data.channels {
+            top.push(flatten(c, None, &mut channels));
+        }
+        let channel_index = channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        bulletins.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
+        let bulletin_index = bulletins
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
+        Store {
+            site: data.site,
+            links: data.links,
+            channels,
+            top,
+            channel_index,
+            bulletins,
+            bulletin_index,
+        }
+    }
+
+    /// All bulletins, newest first.
+    pub fn bulletins(&self) -> &[Bulletin] {
+        &self.bulletins
+    }
+
+    pub fn bulletin(&self, id: &str) -> Option<&Bulletin> {
+        self.bulletin_index.get(id).map(|&i| &self.bulletins[i])
+    }
+
+    pub fn channel(&self, id: &str) -> Option<&ChannelNode> {
+        self.channel_index.get(id).map(|&i| &self.channels[i])
+    }
+
+    pub fn top_channels(&self) -> impl Iterator<Item = &ChannelNode> {
+        self.top.iter().map(|&i| &self.channels[i])
+    }
+
+    pub fn children(&self, id: &str) -> Vec<&ChannelNode> {
+        self.channel(id)
+            .map(|c| c.children.iter().map(|&i| &self.channels[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// The channel and its ancestors, root first. Empty for an unknown id.
+    pub fn channel_path(&self, id: &str) -> Vec<&ChannelNode> {
+        let mut path = Vec::new();
+        let mut at = self.channel_index.get(id).copied();
+        // The tree is built from nested JSON, so parents never loop; the bound
+        // is a second guard.
+        while let Some(i) = at {
+            if path.len() > self.channels.len() {
+                break;
+            }
+            path.push(&self.channels[i]);
+            at = self.channels[i].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// True when `id` is `ancestor` or lies below it.
+    pub fn is_within(&self, id: &str, ancestor: &str) -> bool {
+        self.channel_path(id).iter().any(|c| c.id == ancestor)
+    }
+
+    /// Bulletins filed under the channel or any channel below it, newest first.
+    pub fn in_channel(&self, id: &str) -> Vec<&Bulletin> {
+        self.bulletins
+            .iter()
+            .filter(|b| self.is_within(&b.channel, id))
+            .collect()
+    }
+
+    /// 上一篇 (published just before) and 下一篇 (published just after) among
+    /// the bulletins filed in the same channel.
+    pub fn neighbours(&self, id: &str) -> (Option<&Bulletin>, Option<&Bulletin>) {
+        let Some(b) = self.bulletin(id) else {
+            return (None, None);
+        };
+        let same: Vec<&Bulletin> = self
+            .bulletins
+            .iter()
+            .filter(|o| o.channel == b.channel)
+            .collect();
+        let Some(pos) = same.iter().position(|o| o.id == b.id) else {
+            return (None, None);
+        };
+        // `same` is newest first: the older one comes after.
+        let older = same.get(pos + 1).copied();
+        let newer = pos.checked_sub(1).and_then(|p| same.get(p).copied());
+        (older, newer)
+    }
+
+    /// Display name of a channel, or its id when unknown.
+    pub fn channel_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.channel(id).map_or(id, |c| c.name.as_str())
+    }
+}
+
+fn flatten(c: &Channel, parent: Option<usize>, out: &mut Vec<ChannelNode>) -> usize {
+    let index = out.len();
+    out.push(ChannelNode {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        parent,
+        children: Vec::new(),
+    });
+    for child in &c.children {
+        let ci = flatten(child, Some(index), out);
+        out[index].children.push(ci);
+    }
+    index
+}

@@ -1,0 +1,77 @@
+// A small static file server for dist/, the way a real static host with an
+// SPA rewrite behaves: files are served as they are, a navigation to a path
+// with no file gets index.html, and a missing asset or data file is a real
+// 404 (Trunk's dev server answers those with index.html, which hides bugs).
+//
+// Usage: node scripts/serve.mjs DIR PORT [BASE]
+//   BASE is the public URL path the build was made for (default "/").
+// Listens on 127.0.0.1 only.
+
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve, sep } from "node:path";
+
+const [dir = "dist", portArg = "8080", baseArg = "/"] = process.argv.slice(2);
+const root = resolve(dir);
+const base = baseArg.endsWith("/") ? baseArg : `${baseArg}/`;
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+  ".xml": "application/xml; charset=utf-8",
+};
+
+async function fileAt(path) {
+  try {
+    const s = await stat(path);
+    if (s.isFile()) return path;
+    if (s.isDirectory()) {
+      const index = join(path, "index.html");
+      if ((await stat(index)).isFile()) return index;
+    }
+  } catch {}
+  return null;
+}
+
+function send(res, status, type, body, head) {
+  res.writeHead(status, { "content-type": type, "cache-control": "no-cache" });
+  res.end(head ? undefined : body);
+}
+
+const server = createServer(async (req, res) => {
+  const head = req.method === "HEAD";
+  if (req.method !== "GET" && !head) return send(res, 405, "text/plain", "method not allowed");
+  let pathname;
+  try {
+    pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  } catch {
+    return send(res, 400, "text/plain", "bad request", head);
+  }
+  if (!pathname.startsWith(base) && `${pathname}/` !== base) {
+    return send(res, 404, "text/plain; charset=utf-8", "not found", head);
+  }
+  const rel = normalize(pathname.slice(base.length) || ".");
+  const full = resolve(root, rel);
+  if (full !== root && !full.startsWith(root + sep)) {
+    return send(res, 403, "text/plain", "forbidden", head);
+  }
+  let file = await fileAt(full);
+  const navigation = !extname(pathname) && (req.headers.accept || "").includes("text/html");
+  if (!file && navigation) file = join(root, "index.html");
+  if (!file) return send(res, 404, "text/plain; charset=utf-8", "not found", head);
+  const body = await readFile(file);
+  send(res, 200, TYPES[extname(file)] || "application/octet-stream", body, head);
+});
+
+server.listen(Number(portArg), "127.0.0.1", () => {
+  console.log(`serving ${root} at http://127.0.0.1:${server.address().port}${base}`);
+});

@@ -1,0 +1,86 @@
+//! The router and the page frame shared by every route.
+//!
+//! The data files are fetched once; while they load the frame shows a
+//! loading notice, and a failure shows the error view with a retry button.
+//! Once loaded, the [`Store`] is provided as context to every page.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pufa_core::Store;
+
+use crate::api::{self, AppError};
+use crate::components::error_view::ErrorView;
+use crate::components::frame::{DateBar, SiteFooter, SiteHeader};
+use crate::pages::{ArticlePage, ChannelPage, HomePage, NotFound};
+use crate::paths;
+
+/// The decoded data, shared with every page through context.
+pub type SharedStore = Arc<Store>;
+
+/// The store provided by [`App`]; pages are only rendered once it exists.
+pub fn use_store() -> SharedStore {
+    use_context::<SharedStore>().expect("pages render inside the loaded frame")
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let data = LocalResource::new(api::load_store);
+    let retry = move || data.refetch();
+    view! {
+        <Router base=paths::base()>
+            <DateBar/>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(store) => view! { <Loaded store=store/> }.into_any(),
+                        Err(error) => view! { <LoadFailed error=error on_retry=retry/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Router>
+    }
+}
+
+#[component]
+fn Loaded(store: SharedStore) -> impl IntoView {
+    provide_context(store.clone());
+    view! {
+        <SiteHeader/>
+        <main id="main" class="site-main">
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("") view=HomePage/>
+                <Route path=path!("channel/:id") view=ChannelPage/>
+                <Route path=path!("channel/:id/:page") view=ChannelPage/>
+                <Route path=path!("article/:id") view=ArticlePage/>
+            </Routes>
+        </main>
+        <SiteFooter/>
+    }
+}
+
+#[component]
+fn Loading() -> impl IntoView {
+    view! {
+        <main id="main" class="site-main">
+            <p class="loading" role="status">"正在加载，请稍候…"</p>
+        </main>
+    }
+}
+
+#[component]
+fn LoadFailed(
+    error: AppError,
+    on_retry: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <Title text=error.title()/>
+        <main id="main" class="site-main">
+            <ErrorView error=error on_retry=on_retry/>
+        </main>
+    }
+}

@@ -1,0 +1,9 @@
+//! Reusable pieces of the pages. Each takes plain values as props (no store
+//! look-ups of its own where avoidable), so tests can mount it alone.
+
+pub mod article;
+pub mod breadcrumb;
+pub mod bulletin_list;
+pub mod error_view;
+pub mod frame;
+pub mod pager;

@@ -1,0 +1,14 @@
+//! The 普法动态 portal as a Leptos client-side app.
+//!
+//! `main.rs` only mounts [`App`]; everything else lives here so the
+//! wasm-bindgen tests can mount components on their own. Pure logic (data
+//! model, validation, breadcrumbs, dates, paging) is in the `pufa-core`
+//! crate; this crate fetches, routes and renders.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;
+pub mod paths;
+
+pub use app::App;

@@ -1,0 +1,25 @@
+//! What an unknown URL or article id shows: a real page with a way back,
+//! not a blank screen.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use pufa_core::trail::page_trail;
+
+use super::page_title;
+use crate::app::use_store;
+use crate::components::breadcrumb::Breadcrumb;
+use crate::paths;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let store = use_store();
+    view! {
+        <Title text=page_title("页面未找到", &store.site.name)/>
+        <div class="wrap not-found">
+            <Breadcrumb crumbs=page_trail("页面未找到")/>
+            <h1>"页面未找到"</h1>
+            <p>"您访问的页面不存在，可能已被删除或地址有误。"</p>
+            <p><a href=paths::home()>"返回主页"</a></p>
+        </div>
+    }
+}

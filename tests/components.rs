@@ -1,0 +1,158 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the breadcrumb
+//! and the article as a reader's browser renders them (issue #2).
+#![cfg(target_arch = "wasm32")]
+
+use chrono::DateTime;
+use leptos::prelude::*;
+use pufa_core::{Block, Bulletin, Crumb, Target};
+use pufa_portal::components::article::{ArticleView, Neighbour};
+use pufa_portal::components::breadcrumb::Breadcrumb;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mount a view into a fresh container and return the container.
+fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone(), f);
+    std::mem::forget(handle);
+    container
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().unchecked_into())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn crumb(label: &str, target: Option<Target>) -> Crumb {
+    Crumb {
+        label: label.into(),
+        target,
+    }
+}
+
+#[wasm_bindgen_test]
+fn breadcrumb_reads_like_the_seed_and_links_all_but_the_last() {
+    let root = mount(|| {
+        view! {
+            <Breadcrumb crumbs=vec![
+                crumb("主页", Some(Target::Home)),
+                crumb("普法动态", Some(Target::Channel("pufa".into()))),
+                crumb("新洲区", None),
+            ]/>
+        }
+    });
+    let nav = root.query_selector("nav.breadcrumb").unwrap().unwrap();
+    assert_eq!(nav.get_attribute("aria-label").as_deref(), Some("当前位置"));
+    assert_eq!(
+        nav.text_content().unwrap(),
+        "您当前所在的位置：主页 > 普法动态 > 新洲区"
+    );
+    let links: Vec<(String, String)> = all(&nav, "ol > li > a")
+        .iter()
+        .map(|a| (a.text_content().unwrap(), a.get_attribute("href").unwrap()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("主页".to_string(), "/".to_string()),
+            ("普法动态".to_string(), "/channel/pufa".to_string()),
+        ]
+    );
+    let current = all(&nav, "[aria-current=page]");
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].text_content().unwrap(), "新洲区");
+    // The separators are decoration, hidden from screen readers.
+    assert!(all(&nav, ".sep")
+        .iter()
+        .all(|s| s.get_attribute("aria-hidden").as_deref() == Some("true")));
+}
+
+fn bulletin(views: Option<u64>, sample: bool) -> Bulletin {
+    Bulletin {
+        id: "b1".into(),
+        title: "新洲区委办公室“七五”普法工作总结".into(),
+        channel: "xinzhou".into(),
+        published: DateTime::parse_from_rfc3339("2021-07-26T01:33:00Z").unwrap(),
+        source: None,
+        views,
+        sample,
+        body: vec![
+            Block::Paragraph("根据中央、省、市的总体要求。".into()),
+            Block::Heading("一、建章立制".into()),
+            Block::Paragraph("<script>alert(1)</script>".into()),
+            Block::Heading("二、固本强基".into()),
+        ],
+    }
+}
+
+#[wasm_bindgen_test]
+fn article_shows_title_time_source_views_and_structure() {
+    let root = mount(|| {
+        view! {
+            <ArticleView
+                bulletin=bulletin(Some(1234), false)
+                prev=Some(Neighbour { id: "old".into(), title: "较早的一篇".into() })
+                next=None
+            />
+        }
+    });
+    assert_eq!(text(&root, "h1"), "新洲区委办公室“七五”普法工作总结");
+    // Stored in UTC, shown in Beijing time.
+    assert_eq!(text(&root, ".published"), "发布时间：2021-07-26 09:33");
+    let time = root.query_selector(".published time").unwrap().unwrap();
+    assert_eq!(
+        time.get_attribute("datetime").as_deref(),
+        Some("2021-07-26T09:33:00+08:00")
+    );
+    assert_eq!(text(&root, ".source"), "来源：未注明");
+    assert_eq!(text(&root, ".views"), "浏览次数：1234");
+    let headings: Vec<String> = all(&root, ".article-body h2")
+        .iter()
+        .map(|h| h.text_content().unwrap())
+        .collect();
+    assert_eq!(headings, ["一、建章立制", "二、固本强基"]);
+    assert_eq!(all(&root, ".article-body p").len(), 2);
+    // Text from data is text: no element is made from it.
+    assert!(all(&root, ".article-body script").is_empty());
+    assert_eq!(
+        all(&root, ".article-body p")[1].text_content().unwrap(),
+        "<script>alert(1)</script>"
+    );
+    assert_eq!(text(&root, ".prev"), "上一篇：较早的一篇");
+    assert_eq!(
+        root.query_selector(".prev a")
+            .unwrap()
+            .unwrap()
+            .get_attribute("href")
+            .as_deref(),
+        Some("/article/old")
+    );
+    assert_eq!(text(&root, ".next"), "下一篇：没有了");
+    assert!(
+        root.query_selector(".sample-tag").unwrap().is_none(),
+        "a real bulletin has no 示例 tag"
+    );
+}
+
+#[wasm_bindgen_test]
+fn unknown_view_count_is_shown_as_unknown_and_samples_are_tagged() {
+    let root = mount(|| view! { <ArticleView bulletin=bulletin(None, true) prev=None next=None/> });
+    assert_eq!(text(&root, ".views"), "浏览次数：未知");
+    assert_eq!(text(&root, ".sample-tag"), "示例");
+    assert_eq!(text(&root, ".prev"), "上一篇：没有了");
+}

@@ -5,15 +5,13 @@
 //
 // Usage: node scripts/serve.mjs DIR PORT [BASE]
 //   BASE is the public URL path the build was made for (default "/").
-// Listens on 127.0.0.1 only.
+// Listens on 127.0.0.1 only. The e2e tests import `serve` directly.
 
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 
-const [dir = "dist", portArg = "8080", baseArg = "/"] = process.argv.slice(2);
-const root = resolve(dir);
-const base = baseArg.endsWith("/") ? baseArg : `${baseArg}/`;
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -47,31 +45,41 @@ function send(res, status, type, body, head) {
   res.end(head ? undefined : body);
 }
 
-const server = createServer(async (req, res) => {
-  const head = req.method === "HEAD";
-  if (req.method !== "GET" && !head) return send(res, 405, "text/plain", "method not allowed");
-  let pathname;
-  try {
-    pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  } catch {
-    return send(res, 400, "text/plain", "bad request", head);
-  }
-  if (!pathname.startsWith(base) && `${pathname}/` !== base) {
-    return send(res, 404, "text/plain; charset=utf-8", "not found", head);
-  }
-  const rel = normalize(pathname.slice(base.length) || ".");
-  const full = resolve(root, rel);
-  if (full !== root && !full.startsWith(root + sep)) {
-    return send(res, 403, "text/plain", "forbidden", head);
-  }
-  let file = await fileAt(full);
-  const navigation = !extname(pathname) && (req.headers.accept || "").includes("text/html");
-  if (!file && navigation) file = join(root, "index.html");
-  if (!file) return send(res, 404, "text/plain; charset=utf-8", "not found", head);
-  const body = await readFile(file);
-  send(res, 200, TYPES[extname(file)] || "application/octet-stream", body, head);
-});
+/** Serve `dir` under `baseArg` on 127.0.0.1:`port` (0 picks a free port).
+ *  Resolves to the listening server once it accepts connections. */
+export function serve(dir, port = 0, baseArg = "/") {
+  const root = resolve(dir);
+  const base = baseArg.endsWith("/") ? baseArg : `${baseArg}/`;
+  const server = createServer(async (req, res) => {
+    const head = req.method === "HEAD";
+    if (req.method !== "GET" && !head) return send(res, 405, "text/plain", "method not allowed");
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    } catch {
+      return send(res, 400, "text/plain", "bad request", head);
+    }
+    if (!pathname.startsWith(base) && `${pathname}/` !== base) {
+      return send(res, 404, "text/plain; charset=utf-8", "not found", head);
+    }
+    const rel = normalize(pathname.slice(base.length) || ".");
+    const full = resolve(root, rel);
+    if (full !== root && !full.startsWith(root + sep)) {
+      return send(res, 403, "text/plain", "forbidden", head);
+    }
+    let file = await fileAt(full);
+    const navigation = !extname(pathname) && (req.headers.accept || "").includes("text/html");
+    if (!file && navigation) file = join(root, "index.html");
+    if (!file) return send(res, 404, "text/plain; charset=utf-8", "not found", head);
+    const body = await readFile(file);
+    send(res, 200, TYPES[extname(file)] || "application/octet-stream", body, head);
+  });
+  return new Promise((done) => server.listen(port, "127.0.0.1", () => done(server)));
+}
 
-server.listen(Number(portArg), "127.0.0.1", () => {
-  console.log(`serving ${root} at http://127.0.0.1:${server.address().port}${base}`);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [dir = "dist", port = "8080", base = "/"] = process.argv.slice(2);
+  const server = await serve(dir, Number(port), base);
+  const shown = base.endsWith("/") ? base : `${base}/`;
+  console.log(`serving ${resolve(dir)} at http://127.0.0.1:${server.address().port}${shown}`);
+}

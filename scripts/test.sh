@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up and run every test: formatting, native unit tests of the core crate,
+# component tests in headless Chromium, the release build, and the
+# end-to-end journeys against that build served on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+. scripts/env.sh
+
+step() { printf '\n\033[1m[test] %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "native tests (crates/core)"
+cargo test --locked -p pufa-core
+
+step "component tests (wasm-bindgen-test, headless Chromium)"
+cargo test --locked -p pufa-portal --target wasm32-unknown-unknown
+
+step "release build"
+trunk build --release
+scripts/size.sh
+
+step "end-to-end journeys (Playwright, headless Chromium)"
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,61 @@
+// Shared set-up of the end-to-end journeys: the release build in dist/ served
+// on 127.0.0.1 by scripts/serve.mjs, and Debian's Chromium driven by
+// playwright-core (no browser download).
+
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "../../scripts/serve.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, "..", "..");
+export const SHOTS = join(here, "screenshots");
+
+export const SEED_ID = "2021-xinzhou-qiwu-zongjie";
+export const SEED_TITLE = "新洲区委办公室“七五”普法工作总结";
+export const SITE_NAME = "新洲区普法网";
+
+/** Start the server and the browser; returns what tests need and a stop(). */
+export async function start({ dist = join(ROOT, "dist"), base = "/" } = {}) {
+  const server = await serve(dist, 0, base);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    origin,
+    url: (path = "") => `${origin}${base}${path.replace(/^\//, "")}`,
+    browser,
+    /** A new page that records console errors and uncaught exceptions. */
+    async page(options = {}) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+      const page = await context.newPage();
+      page.problems = [];
+      page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error") page.problems.push(`console: ${m.text()}`);
+      });
+      return page;
+    },
+    async stop() {
+      await browser.close();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
+
+/** Wait until the data has loaded and the frame is shown. */
+export async function ready(page) {
+  await page.waitForSelector(".site-header, .error-view", { timeout: 20000 });
+}
+
+export const text = (page, selector) => page.locator(selector).first().innerText();

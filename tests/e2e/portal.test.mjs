@@ -1,0 +1,224 @@
+// The reader's journeys through the release build (issue #2): home, channel
+// lists with page numbers, the seed article with its frame, deep links,
+// not-found pages and data errors.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ready, SEED_ID, SEED_TITLE, SHOTS, SITE_NAME, start, text } from "./harness.mjs";
+
+let h;
+before(async () => {
+  h = await start();
+});
+after(async () => {
+  await h?.stop();
+});
+
+/** `2026年11月29日 星期日` for now in Asia/Shanghai, computed independently. */
+function shanghaiToday() {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: "Asia/Shanghai",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      weekday: "short",
+    })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  );
+  const week = { Mon: "一", Tue: "二", Wed: "三", Thu: "四", Fri: "五", Sat: "六", Sun: "日" };
+  return `${parts.year}年${parts.month}月${parts.day}日 星期${week[parts.weekday]}`;
+}
+
+test("home shows the frame, the newest bulletins and a section per channel", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/"));
+  await ready(page);
+  assert.equal(await page.title(), SITE_NAME);
+  assert.equal(await text(page, ".site-name"), SITE_NAME);
+  assert.equal(await text(page, ".date-bar"), `今天是：${shanghaiToday()}`);
+  const sections = await page.locator(".home-channels h2").allInnerTexts();
+  assert.deepEqual(sections, ["普法动态", "以案释法", "法律法规"]);
+  assert.equal(await page.locator(".newest .bulletin-list li").count(), 10);
+  // Sample bulletins carry the 示例 tag; the newest ones are all samples.
+  assert.ok((await page.locator(".newest .sample-tag").count()) > 0);
+  const footer = await page.locator(".friend-links a").allInnerTexts();
+  assert.deepEqual(footer, ["中国普法网", "湖北司法行政", "湖北法治网", "武汉律师网"]);
+  await page.screenshot({ path: join(SHOTS, "home.png"), fullPage: true });
+  assert.deepEqual(page.problems, []);
+});
+
+test("the date bar is in Beijing time whatever the reader's clock zone", async () => {
+  for (const timezoneId of ["America/Los_Angeles", "Pacific/Kiritimati", "UTC"]) {
+    const page = await h.page({ timezoneId });
+    await page.goto(h.url("/"));
+    await ready(page);
+    assert.equal(await text(page, ".date-bar"), `今天是：${shanghaiToday()}`, timezoneId);
+    await page.context().close();
+  }
+});
+
+test("a reader follows a channel, pages through it and opens the seed bulletin", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/"));
+  await ready(page);
+
+  await page.locator(".channel-nav a", { hasText: "普法动态" }).click();
+  await page.waitForURL(h.url("/channel/pufa"));
+  assert.equal(await text(page, "h1"), "普法动态");
+  assert.equal(await text(page, ".breadcrumb"), "您当前所在的位置：主页 > 普法动态");
+
+  await page.locator(".sub-channels a", { hasText: "新洲区" }).click();
+  await page.waitForURL(h.url("/channel/xinzhou"));
+  assert.equal(await text(page, ".breadcrumb"), "您当前所在的位置：主页 > 普法动态 > 新洲区");
+  assert.equal(await page.title(), `新洲区 - ${SITE_NAME}`);
+  assert.equal(await page.locator(".bulletin-list li").count(), 10);
+  assert.match(await text(page, ".pager-total"), /^共2页 12条$/);
+  assert.equal(await text(page, ".pager [aria-current=page]"), "1");
+  await page.screenshot({ path: join(SHOTS, "list.png"), fullPage: true });
+
+  await page.locator(".pager a", { hasText: "下一页" }).click();
+  await page.waitForURL(h.url("/channel/xinzhou/2"));
+  assert.equal(await page.locator(".bulletin-list li").count(), 2);
+  assert.equal(await text(page, ".pager [aria-current=page]"), "2");
+  assert.equal(await page.title(), `新洲区（第2页） - ${SITE_NAME}`);
+  // Back returns to page 1, as on any website.
+  await page.goBack();
+  await page.waitForURL(h.url("/channel/xinzhou"));
+  await page.locator(".bulletin-list a", { hasText: SEED_TITLE }).click();
+  await page.waitForURL(h.url(`/article/${SEED_ID}`));
+
+  assert.equal(await text(page, "h1"), SEED_TITLE);
+  assert.equal(await page.title(), `${SEED_TITLE} - ${SITE_NAME}`);
+  assert.equal(await text(page, ".breadcrumb"), "您当前所在的位置：主页 > 普法动态 > 新洲区 > 正文");
+  const crumbs = await page.locator(".breadcrumb a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  assert.deepEqual(crumbs, ["/", "/channel/pufa", "/channel/xinzhou"]);
+  assert.equal(await text(page, ".published"), "发布时间：2021-07-26 09:33");
+  assert.equal(await text(page, ".views"), "浏览次数：未知");
+  assert.equal(await page.locator(".article .sample-tag").count(), 0, "the seed is not sample content");
+  assert.deepEqual(await page.locator(".article-body h2").allInnerTexts(), [
+    "一、建章立制,“三个加强”压实责任",
+    "二、固本强基,“三大活动”提升实效",
+    "三、服务大局,“三个结合”强化成果",
+  ]);
+  assert.equal(await page.locator(".article-body p").count(), 12);
+
+  const links = await page.locator(".friend-links a").evaluateAll((as) =>
+    as.map((a) => [a.textContent, a.getAttribute("target"), a.getAttribute("rel"), a.protocol]),
+  );
+  assert.equal(links.length, 4);
+  for (const [name, target, rel, protocol] of links) {
+    assert.equal(target, "_blank", name);
+    assert.equal(rel, "noopener noreferrer", name);
+    assert.match(protocol, /^https?:$/, name);
+  }
+
+  assert.equal(await text(page, ".prev"), "上一篇：新洲区“七五”普法工作顺利通过总结验收");
+  assert.equal(await text(page, ".next"), "下一篇：新洲区“八五”普法规划正式启动实施");
+  await page.screenshot({ path: join(SHOTS, "article.png"), fullPage: true });
+
+  // 下一篇 then 上一篇 comes back to the seed.
+  await page.locator(".next a").click();
+  await page.waitForURL(h.url("/article/2021-xinzhou-bawu-pufa-guihua-qidong"));
+  assert.equal(await text(page, "h1"), "新洲区“八五”普法规划正式启动实施");
+  assert.equal(await text(page, ".prev"), `上一篇：${SEED_TITLE}`);
+  await page.locator(".prev a").click();
+  await page.waitForURL(h.url(`/article/${SEED_ID}`));
+  assert.equal(await text(page, "h1"), SEED_TITLE);
+  assert.deepEqual(page.problems, []);
+});
+
+test("the ends of a channel say 没有了", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/article/2016-xinzhou-qiwu-pufa-dongyuan"));
+  await ready(page);
+  assert.equal(await text(page, ".prev"), "上一篇：没有了");
+  await page.goto(h.url("/article/2026-xinzhou-pufa-yifa-zhili-gongzuo-bushu"));
+  await ready(page);
+  assert.equal(await text(page, ".next"), "下一篇：没有了");
+});
+
+test("a deep link loads directly and survives a reload", async () => {
+  const page = await h.page();
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  await ready(page);
+  assert.equal(await text(page, "h1"), SEED_TITLE);
+  await page.reload();
+  await ready(page);
+  assert.equal(await text(page, "h1"), SEED_TITLE);
+  await page.goto(h.url("/channel/xinzhou/2"));
+  await ready(page);
+  assert.equal(await text(page, ".pager [aria-current=page]"), "2");
+  assert.deepEqual(page.problems, []);
+});
+
+test("unknown addresses show the not-found page inside the frame", async () => {
+  const page = await h.page();
+  for (const path of ["/no/such/page", "/article/no-such-article", "/channel/nowhere", "/channel/xinzhou/3", "/channel/xinzhou/x"]) {
+    await page.goto(h.url(path));
+    await ready(page);
+    assert.equal(await text(page, "h1"), "页面未找到", path);
+    assert.equal(await page.title(), `页面未找到 - ${SITE_NAME}`, path);
+    assert.equal(await page.locator(".site-footer").count(), 1, path);
+  }
+  await page.locator("a", { hasText: "返回主页" }).click();
+  await page.waitForURL(h.url("/"));
+  assert.equal(await page.locator(".newest").count(), 1);
+  assert.deepEqual(page.problems, []);
+});
+
+test("a corrupt data file shows a Chinese message, the operator's detail and a working retry", async () => {
+  const page = await h.page();
+  await page.route("**/data/bulletins.json", (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: '{\n  "bulletins": [\n    {"id": }\n' }),
+  );
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  await ready(page);
+  const alert = page.locator("[role=alert]");
+  assert.equal(await alert.locator("h1").innerText(), "数据文件有误");
+  assert.match(await alert.innerText(), /网站数据文件有误，暂时无法显示内容/);
+  assert.match(await page.locator(".error-detail").textContent(), /^bulletins\.json 第 3 行第 \d+ 列：JSON 格式错误/);
+  assert.equal(await page.title(), "数据文件有误");
+  await page.screenshot({ path: join(SHOTS, "error.png"), fullPage: true });
+
+  // The file is fixed: 重试 shows the article without a reload.
+  await page.unroute("**/data/bulletins.json");
+  await page.locator("button", { hasText: "重试" }).click();
+  await page.waitForSelector(".article-title");
+  assert.equal(await text(page, "h1"), SEED_TITLE);
+});
+
+test("invalid data names the file, field and line", async () => {
+  const page = await h.page();
+  await page.route("**/data/site.json", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('"http://www.legalinfo.gov.cn/"', '"javascript:alert(1)"');
+    await route.fulfill({ response, body });
+  });
+  await page.goto(h.url("/"));
+  await ready(page);
+  assert.match(
+    await page.locator(".error-detail").textContent(),
+    /^site\.json 第 \d+ 行第 \d+ 列，字段 links\[0\]\.url：不安全或无效的链接“javascript:alert\(1\)”/,
+  );
+});
+
+test("a failed download offers a retry instead of a blank page", async () => {
+  const page = await h.page();
+  await page.route("**/data/site.json", (route) => route.abort("internetdisconnected"));
+  await page.goto(h.url("/"));
+  await ready(page);
+  assert.equal(await page.locator("[role=alert] h1").innerText(), "网络连接失败");
+  await page.unroute("**/data/site.json");
+  await page.locator("button", { hasText: "重试" }).click();
+  await page.waitForSelector(".newest");
+
+  const missing = await h.page();
+  await missing.route("**/data/bulletins.json", (route) => route.fulfill({ status: 404, body: "not found" }));
+  await missing.goto(h.url("/"));
+  await ready(missing);
+  assert.equal(await missing.locator("[role=alert] h1").innerText(), "暂时无法获取数据");
+  assert.match(await missing.locator(".error-detail").textContent(), /bulletins\.json：服务器返回 HTTP 404/);
+});

@@ -130,6 +130,17 @@ test("a reader follows a channel, pages through it and opens the seed bulletin",
   assert.deepEqual(page.problems, []);
 });
 
+test("on a 360 px phone nothing scrolls sideways", async () => {
+  const page = await h.page({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  for (const [path, shot] of [["/", "phone-home.png"], ["/channel/xinzhou", "phone-list.png"], [`/article/${SEED_ID}`, "phone-article.png"]]) {
+    await page.goto(h.url(path));
+    await ready(page);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${path} is ${width}px wide`);
+    await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
+  }
+});
+
 test("the ends of a channel say 没有了", async () => {
   const page = await h.page();
   await page.goto(h.url("/article/2016-xinzhou-qiwu-pufa-dongyuan"));

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod error;
 pub mod model;
 pub mod paging;
+pub mod search;
 pub mod store;
 pub mod trail;
 pub mod url;

@@ -105,6 +105,35 @@ impl Store {
         path
     }
 
+    /// The ids of a channel and every channel below it.
+    pub fn descendants(&self, id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.channel_index.get(id).copied().into_iter().collect();
+        while let Some(i) = stack.pop() {
+            out.push(self.channels[i].id.clone());
+            stack.extend(self.channels[i].children.iter().copied());
+        }
+        out
+    }
+
+    /// Every channel with its depth (0 = top level), in tree order, for
+    /// channel pickers.
+    pub fn channel_tree(&self) -> Vec<(usize, &ChannelNode)> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(usize, usize)> = self.top.iter().rev().map(|&i| (0, i)).collect();
+        while let Some((depth, i)) = stack.pop() {
+            out.push((depth, &self.channels[i]));
+            stack.extend(
+                self.channels[i]
+                    .children
+                    .iter()
+                    .rev()
+                    .map(|&c| (depth + 1, c)),
+            );
+        }
+        out
+    }
+
     /// True when `id` is `ancestor` or lies below it.
     pub fn is_within(&self, id: &str, ancestor: &str) -> bool {
         self.channel_path(id).iter().any(|c| c.id == ancestor)

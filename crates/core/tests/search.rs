@@ -1,0 +1,273 @@
+//! Search that understands Chinese (issue #3): recall against a plain
+//! substring scan, ranking order, filters, and no panic on any input.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use proptest::prelude::*;
+use pufa_core::search::normalize::normalize_text;
+use pufa_core::search::{parse_terms, Filter, SearchIndex, Sort};
+use pufa_core::{Block, Bulletin};
+
+fn at(day: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(&format!("{day}T10:00:00+08:00")).unwrap()
+}
+
+fn doc(id: &str, title: &str, body: &str, day: &str) -> Bulletin {
+    Bulletin {
+        id: id.into(),
+        title: title.into(),
+        channel: "c".into(),
+        published: at(day),
+        source: None,
+        views: None,
+        sample: true,
+        body: vec![Block::Paragraph(body.into())],
+    }
+}
+
+/// Ids of the results for `query`, in order; `docs` must be newest first
+/// like the store keeps them.
+fn check(docs: &[Bulletin], query: &str, sort: Sort, expected: &[&str]) {
+    let index = SearchIndex::build(docs);
+    let hits = index.search(&parse_terms(query), &Filter::default(), sort);
+    let ids: Vec<&str> = hits.iter().map(|h| docs[h.doc].id.as_str()).collect();
+    assert_eq!(ids, expected, "query {query:?}");
+}
+
+#[test]
+fn exact_string_ranks_above_scattered_pairs() {
+    let docs = [
+        doc(
+            "scattered",
+            "通知",
+            "普法工作要落实，宣传工作要到位，普法宣传有序",
+            "2024-01-01",
+        ),
+        doc("exact", "通知", "开展普法宣传工作", "2020-01-01"),
+    ];
+    // "普法宣传工作" as typed is only in `exact`; `scattered` has all its pairs.
+    check(
+        &docs,
+        "普法宣传工作",
+        Sort::Relevance,
+        &["exact", "scattered"],
+    );
+}
+
+#[test]
+fn quoted_phrases_must_match_exactly() {
+    let docs = [
+        doc(
+            "scattered",
+            "通知",
+            "普法工作要落实，宣传工作要到位，普法宣传有序",
+            "2024-01-01",
+        ),
+        doc("exact", "通知", "开展普法宣传工作", "2020-01-01"),
+    ];
+    check(&docs, "\"普法宣传工作\"", Sort::Relevance, &["exact"]);
+    check(&docs, "“普法宣传工作”", Sort::Relevance, &["exact"]);
+}
+
+#[test]
+fn title_matches_rank_above_body_matches() {
+    let docs = [
+        doc(
+            "body",
+            "区司法局工作动态",
+            "民法典民法典民法典进社区",
+            "2025-01-01",
+        ),
+        doc("title", "民法典进社区", "活动现场", "2019-01-01"),
+    ];
+    check(&docs, "民法典", Sort::Relevance, &["title", "body"]);
+}
+
+#[test]
+fn weight_then_newer_first_breaks_ties() {
+    let docs = [
+        doc("new", "通知", "反诈宣传", "2025-01-01"),
+        doc("heavy", "通知", "反诈 反诈 反诈 宣传", "2023-01-01"),
+        doc("old", "通知", "反诈宣传", "2020-01-01"),
+    ];
+    check(&docs, "反诈", Sort::Relevance, &["heavy", "new", "old"]);
+    check(&docs, "反诈", Sort::Oldest, &["old", "heavy", "new"]);
+    check(&docs, "反诈", Sort::Newest, &["new", "heavy", "old"]);
+}
+
+#[test]
+fn most_viewed_puts_unknown_counts_last() {
+    let mut docs = vec![
+        doc("unknown", "通知", "禁毒", "2025-01-01"),
+        doc("few", "通知", "禁毒", "2024-01-01"),
+        doc("many", "通知", "禁毒", "2023-01-01"),
+    ];
+    docs[1].views = Some(3);
+    docs[2].views = Some(300);
+    check(&docs, "禁毒", Sort::MostViewed, &["many", "few", "unknown"]);
+}
+
+#[test]
+fn all_words_must_match() {
+    let docs = [
+        doc("both", "禁毒宣传", "走进校园", "2025-01-01"),
+        doc("one", "禁毒宣传", "走进社区", "2024-01-01"),
+    ];
+    check(&docs, "禁毒 校园", Sort::Relevance, &["both"]);
+    check(&docs, "禁毒 没有的词", Sort::Relevance, &[]);
+}
+
+#[test]
+fn latin_digits_and_mixed_text_are_findable() {
+    let docs = [
+        doc("gbt", "学习GB/T 35273规范", "个人信息安全", "2024-09-10"),
+        doc("year", "2021年民法典宣传月", "活动", "2021-05-01"),
+        doc("app", "推广国家反诈中心APP", "下载注册", "2022-06-21"),
+        doc("qiwu", "“七五”普法总结", "七五期间", "2021-07-26"),
+    ];
+    check(&docs, "GB/T", Sort::Relevance, &["gbt"]);
+    check(&docs, "ｇｂ／ｔ", Sort::Relevance, &["gbt"]);
+    check(&docs, "\"GB/T 35273\"", Sort::Relevance, &["gbt"]);
+    check(&docs, "2021", Sort::Relevance, &["year"]);
+    check(&docs, "202", Sort::Relevance, &["year"]);
+    check(&docs, "2021年", Sort::Relevance, &["year"]);
+    check(&docs, "app", Sort::Relevance, &["app"]);
+    check(&docs, "七五", Sort::Relevance, &["qiwu"]);
+    check(&docs, "“七五”", Sort::Relevance, &["qiwu"]);
+    // Both titles hold 法; the shorter title weighs more (BM25 length norm).
+    check(&docs, "法", Sort::Relevance, &["qiwu", "year"]);
+}
+
+#[test]
+fn empty_and_punctuation_only_queries_list_everything_newest_first() {
+    let docs = [
+        doc("a", "甲", "乙", "2025-01-01"),
+        doc("b", "丙", "丁", "2024-01-01"),
+    ];
+    check(&docs, "", Sort::Relevance, &["a", "b"]);
+    check(&docs, "，。！", Sort::Relevance, &["a", "b"]);
+    check(&docs, "   ", Sort::Oldest, &["b", "a"]);
+}
+
+#[test]
+fn filters_narrow_by_channel_and_day() {
+    let mut docs = vec![
+        doc("a", "普法", "x", "2025-01-01"),
+        doc("b", "普法", "x", "2021-12-31"),
+        doc("c", "普法", "x", "2021-01-01"),
+    ];
+    docs[1].channel = "d".into();
+    let index = SearchIndex::build(&docs);
+    let terms = parse_terms("普法");
+    let ids = |f: Filter| -> Vec<String> {
+        index
+            .search(&terms, &f, Sort::Relevance)
+            .into_iter()
+            .map(|h| docs[h.doc].id.clone())
+            .collect()
+    };
+    let year = |y| Filter {
+        from: NaiveDate::from_ymd_opt(y, 1, 1),
+        to: NaiveDate::from_ymd_opt(y, 12, 31),
+        ..Filter::default()
+    };
+    assert_eq!(ids(year(2021)), ["b", "c"]);
+    assert_eq!(
+        ids(Filter {
+            channels: Some(vec!["d".into()]),
+            ..year(2021)
+        }),
+        ["b"]
+    );
+    assert_eq!(
+        ids(Filter {
+            channels: Some(vec![]),
+            ..Filter::default()
+        }),
+        Vec::<String>::new()
+    );
+    assert_eq!(ids(year(2030)), Vec::<String>::new());
+}
+
+#[test]
+fn publish_days_are_shanghai_days() {
+    // 2021-12-31 23:30 in Shanghai is 15:30 UTC: still 2021 for the filter.
+    let mut d = doc("late", "普法", "x", "2021-12-31");
+    d.published = DateTime::parse_from_rfc3339("2021-12-31T15:30:00Z").unwrap();
+    let index = SearchIndex::build(&[d]);
+    let filter = Filter {
+        to: NaiveDate::from_ymd_opt(2021, 12, 31),
+        ..Filter::default()
+    };
+    assert_eq!(
+        index
+            .search(&parse_terms("普法"), &filter, Sort::Relevance)
+            .len(),
+        1
+    );
+}
+
+const ALPHABET: &[char] = &[
+    '普', '法', '宣', '传', '工', '作', '法', 'a', 'B', '1', '２', ' ', '，', '“', '·',
+];
+
+fn text(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(ALPHABET), 0..max)
+        .prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Recall is 100%: every article whose normalised title or body contains
+    /// every typed word is found, and `exact` tells the truth.
+    #[test]
+    fn recall_matches_a_plain_substring_scan(
+        docs in proptest::collection::vec((text(12), text(60)), 1..25),
+        pick in any::<prop::sample::Index>(),
+        start in 0usize..60,
+        len in 1usize..7,
+        extra in text(4),
+    ) {
+        let bulletins: Vec<Bulletin> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, (t, b))| doc(&format!("d{i}"), t, b, "2024-01-01"))
+            .collect();
+        // Query: a piece of one article's body (so matches exist), and
+        // sometimes a second random word.
+        let (_, body) = &docs[pick.index(docs.len())];
+        let chars: Vec<char> = body.chars().collect();
+        let s = start.min(chars.len());
+        let piece: String = chars[s..(s + len).min(chars.len())].iter().collect();
+        let query = format!("{piece} {extra}");
+        let terms = parse_terms(&query);
+        let index = SearchIndex::build(&bulletins);
+        let hits = index.search(&terms, &Filter::default(), Sort::Relevance);
+        for (i, (t, b)) in docs.iter().enumerate() {
+            let (t, b) = (normalize_text(t), normalize_text(b));
+            let contains_all = terms.iter().all(|term| t.contains(&term.text) || b.contains(&term.text));
+            let hit = hits.iter().find(|h| h.doc == i);
+            if contains_all && !terms.is_empty() {
+                prop_assert!(hit.is_some(), "article {i} contains {query:?} but was not found");
+            }
+            if let Some(h) = hit {
+                prop_assert_eq!(h.exact, contains_all, "exact flag of article {}", i);
+            }
+        }
+        // Exact matches come first.
+        let first_scattered = hits.iter().position(|h| !h.exact).unwrap_or(hits.len());
+        prop_assert!(hits[first_scattered..].iter().all(|h| !h.exact));
+    }
+
+    #[test]
+    fn any_query_never_panics(query in "\\PC{0,40}", body in "\\PC{0,80}") {
+        let index = SearchIndex::build(&[doc("a", "标题", &body, "2024-01-01")]);
+        let terms = parse_terms(&query);
+        let hits = index.search(&terms, &Filter::default(), Sort::Relevance);
+        for h in hits {
+            let needles = pufa_core::search::snippet::needles(&terms, |t| index.contains(h.doc, &t.text));
+            let _ = pufa_core::search::snippet::snippet(&body, &needles, 30);
+            let _ = pufa_core::search::snippet::highlight("标题", &needles);
+        }
+    }
+}

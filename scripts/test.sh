@@ -12,6 +12,10 @@ step() { printf '\n\033[1m[test] %s\033[0m\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "cargo clippy (warnings are errors)"
+cargo clippy --locked -p pufa-core --all-targets -- -D warnings
+cargo clippy --locked -p pufa-portal --target wasm32-unknown-unknown --all-targets -- -D warnings
+
 step "native tests (crates/core)"
 cargo test --locked -p pufa-core
 

@@ -15,7 +15,7 @@ use pufa_core::Store;
 use crate::api::{self, AppError};
 use crate::components::error_view::ErrorView;
 use crate::components::frame::{DateBar, SiteFooter, SiteHeader};
-use crate::pages::{ArticlePage, ChannelPage, HomePage, NotFound};
+use crate::pages::{ArticlePage, ChannelPage, HomePage, LazyIndex, NotFound, SearchPage};
 use crate::paths;
 
 /// The decoded data, shared with every page through context.
@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Loaded(store: SharedStore) -> impl IntoView {
     provide_context(store.clone());
+    provide_context(LazyIndex::default());
     view! {
         <SiteHeader/>
         <main id="main" class="site-main">
@@ -57,6 +58,7 @@ fn Loaded(store: SharedStore) -> impl IntoView {
                 <Route path=path!("channel/:id") view=ChannelPage/>
                 <Route path=path!("channel/:id/:page") view=ChannelPage/>
                 <Route path=path!("article/:id") view=ArticlePage/>
+                <Route path=path!("search") view=SearchPage/>
             </Routes>
         </main>
         <SiteFooter/>

@@ -39,6 +39,15 @@ pub fn article(id: &str) -> String {
     format!("{}/article/{id}", base())
 }
 
+/// The search page; `query` is a query string without `?` (may be empty).
+pub fn search(query: &str) -> String {
+    if query.is_empty() {
+        format!("{}/search", base())
+    } else {
+        format!("{}/search?{query}", base())
+    }
+}
+
 pub fn target(t: &Target) -> String {
     match t {
         Target::Home => home(),

@@ -7,6 +7,7 @@ use pufa_core::date::today_label;
 use pufa_core::url::is_external;
 
 use crate::app::use_store;
+use crate::components::search_box::SearchBox;
 use crate::paths;
 
 /// 今天是：2026年11月29日 星期日, in Asia/Shanghai whatever the reader's zone.
@@ -31,8 +32,11 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="wrap">
-                <a class="site-name" href=paths::home()>{store.site.name.clone()}</a>
-                <p class="site-description">{store.site.description.clone()}</p>
+                <div class="site-title">
+                    <a class="site-name" href=paths::home()>{store.site.name.clone()}</a>
+                    <p class="site-description">{store.site.description.clone()}</p>
+                </div>
+                <SearchBox/>
             </div>
             <nav class="channel-nav" aria-label="栏目导航">
                 <ul class="wrap">

@@ -6,4 +6,6 @@ pub mod breadcrumb;
 pub mod bulletin_list;
 pub mod error_view;
 pub mod frame;
+pub mod highlight;
 pub mod pager;
+pub mod search_box;

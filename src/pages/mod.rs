@@ -5,11 +5,13 @@ mod article;
 mod channel;
 mod home;
 mod not_found;
+mod search;
 
 pub use article::ArticlePage;
 pub use channel::ChannelPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
+pub use search::{LazyIndex, SearchPage};
 
 /// `标题 - 站点名`, the document title of every page but home.
 pub fn page_title(page: &str, site: &str) -> String {

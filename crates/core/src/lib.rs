@@ -5,6 +5,7 @@
 //! later, in native content tools). Nothing in this crate panics on any input:
 //! bad data becomes a [`DataError`] that names the file, field and line.
 
+pub mod corpus;
 pub mod date;
 pub mod decode;
 pub mod error;

@@ -214,7 +214,7 @@ impl SearchIndex {
             && filter
                 .channels
                 .as_ref()
-                .is_none_or(|allowed| allowed.iter().any(|c| *c == d.channel))
+                .is_none_or(|allowed| allowed.contains(&d.channel))
     }
 
     /// Every article passing `filter` that holds all `terms`, in `sort` order.

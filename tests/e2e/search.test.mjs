@@ -1,0 +1,153 @@
+// Search journeys (issue #3): typing in the header box, highlighting,
+// filters and sort in the URL, reload and Back restoring the same results.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ready, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
+
+let h;
+before(async () => {
+  h = await start();
+});
+after(async () => {
+  await h?.stop();
+});
+
+const count = async (page) => Number((await text(page, ".result-count")).match(/\d+/)[0]);
+const titles = (page) => page.locator(".search-results .result-title").allInnerTexts();
+
+test("typing 普法 in the header finds the seed bulletin with 普法 highlighted", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/channel/fagui"));
+  await ready(page);
+  // `/` focuses the search box from anywhere on the page.
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "site-search-input");
+  await page.keyboard.type("普法");
+  await page.waitForURL((url) => url.pathname === "/search" && url.searchParams.get("q") === "普法");
+  await page.waitForSelector(".search-results");
+  assert.ok((await count(page)) >= 10);
+  const seed = page.locator(".result", { hasText: SEED_TITLE });
+  assert.equal(await seed.count(), 1);
+  assert.deepEqual(await seed.locator(".result-title mark").allInnerTexts(), ["普法"]);
+  assert.ok((await seed.locator(".result-snippet mark").count()) >= 1);
+  for (const m of await page.locator(".search-results mark").allInnerTexts()) assert.equal(m, "普法");
+  // Every result contains what was typed.
+  for (const r of await page.locator(".result").allInnerTexts()) assert.match(r, /普法/);
+  assert.equal(await page.title(), "搜索：普法 - 新洲区普法网");
+  await page.screenshot({ path: join(SHOTS, "search.png"), fullPage: true });
+  // Typing went into one history entry: Back returns to the channel page.
+  await page.goBack();
+  await page.waitForURL(h.url("/channel/fagui"));
+  assert.deepEqual(page.problems, []);
+});
+
+test("channel and year filters narrow the results and live in the URL", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=普法"));
+  await ready(page);
+  const all = await count(page);
+
+  await page.selectOption("select[name=channel]", "xinzhou");
+  await page.waitForURL((url) => url.searchParams.get("channel") === "xinzhou");
+  const inXinzhou = await count(page);
+  assert.ok(inXinzhou < all && inXinzhou > 0, `${inXinzhou} of ${all}`);
+  for (const c of await page.locator(".result .item-channel").allInnerTexts()) assert.equal(c, "新洲区");
+
+  await page.selectOption("select[name=year]", "2021");
+  await page.waitForURL((url) => url.searchParams.get("from") === "2021-01-01" && url.searchParams.get("to") === "2021-12-31");
+  const in2021 = await count(page);
+  assert.ok(in2021 < inXinzhou && in2021 > 0, `${in2021} of ${inXinzhou}`);
+  for (const d of await page.locator(".result time").allInnerTexts()) assert.match(d, /^2021-/);
+  const narrowed = await titles(page);
+  assert.ok(narrowed.includes(SEED_TITLE));
+
+  // Reload: same results, same filter controls.
+  await page.reload();
+  await ready(page);
+  assert.deepEqual(await titles(page), narrowed);
+  assert.equal(await page.inputValue("select[name=channel]"), "xinzhou");
+  assert.equal(await page.inputValue("select[name=year]"), "2021");
+  assert.equal(await page.inputValue("#site-search-input"), "普法");
+
+  // Back: the year filter goes, the channel stays.
+  await page.goBack();
+  await page.waitForURL((url) => !url.searchParams.has("from"));
+  assert.equal(await count(page), inXinzhou);
+  assert.equal(await page.inputValue("select[name=year]"), "");
+  // Forward restores it.
+  await page.goForward();
+  await page.waitForURL((url) => url.searchParams.has("from"));
+  assert.deepEqual(await titles(page), narrowed);
+  assert.deepEqual(page.problems, []);
+});
+
+test("sort orders by time and by views", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=区&sort=oldest"));
+  await ready(page);
+  const dates = await page.locator(".result time").allInnerTexts();
+  assert.deepEqual(dates, [...dates].sort());
+  assert.equal(await page.inputValue("select[name=sort]"), "oldest");
+  await page.selectOption("select[name=sort]", "newest");
+  await page.waitForURL((url) => url.searchParams.get("sort") === "newest");
+  const newest = await page.locator(".result time").allInnerTexts();
+  assert.deepEqual(newest, [...newest].sort().reverse());
+});
+
+test("filters without words browse the archive, with page numbers", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?channel=pufa"));
+  await ready(page);
+  assert.match(await text(page, ".result-count"), /^共 \d+ 篇文章$/);
+  assert.ok((await count(page)) > 20);
+  await page.locator(".pager a", { hasText: "下一页" }).click();
+  await page.waitForURL((url) => url.searchParams.get("page") === "2");
+  assert.equal(await text(page, ".pager [aria-current=page]"), "2");
+});
+
+test("bad values in the URL are ignored and the rest kept", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=普法"));
+  await ready(page);
+  const expected = await titles(page);
+  await page.goto(h.url("/search?q=普法&channel=nowhere&from=2021-02-30&to=x&sort=random&page=abc"));
+  await ready(page);
+  assert.deepEqual(await titles(page), expected);
+  assert.equal(await page.inputValue("select[name=channel]"), "");
+  await page.goto(h.url("/search?q=普法&page=999"));
+  await ready(page);
+  assert.deepEqual(await titles(page), expected);
+  assert.deepEqual(page.problems, []);
+});
+
+test("empty and unmatched queries get a hint, and typed markup stays text", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search"));
+  await ready(page);
+  assert.match(await text(page, ".search-hint"), /请在上方搜索框输入要查找的词语/);
+
+  await page.goto(h.url("/search?q=不存在的词语xyz&channel=xinzhou"));
+  await ready(page);
+  assert.equal(await text(page, ".no-results .result-count"), "没有找到包含“不存在的词语xyz”的文章。");
+  await page.locator("a", { hasText: "清除全部筛选" }).click();
+  await page.waitForURL((url) => !url.searchParams.has("channel"));
+
+  await page.goto(h.url("/search?q=" + encodeURIComponent("<img src=x onerror=alert(1)>")));
+  await ready(page);
+  assert.equal(await page.locator(".search-page img").count(), 0);
+  assert.match(await text(page, ".no-results"), /<img src=x onerror=alert\(1\)>/);
+  assert.deepEqual(page.problems, []);
+});
+
+test("quoted phrases and Latin words", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=" + encodeURIComponent('"GB/T 35273"')));
+  await ready(page);
+  assert.ok((await count(page)) >= 1);
+  for (const m of await page.locator(".result-title mark").allInnerTexts()) assert.equal(m, "GB/T 35273");
+  await page.goto(h.url("/search?q=APP"));
+  await ready(page);
+  assert.ok((await titles(page)).some((t) => t.includes("APP")));
+});

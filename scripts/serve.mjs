@@ -46,9 +46,10 @@ function send(res, status, type, body, head) {
 }
 
 /** Serve `dir` under `baseArg` on 127.0.0.1:`port` (0 picks a free port).
- *  Resolves to the listening server once it accepts connections. */
+ *  Resolves to the listening server once it accepts connections;
+ *  `server.setRoot(dir)` swaps in another build (a new deployment). */
 export function serve(dir, port = 0, baseArg = "/") {
-  const root = resolve(dir);
+  let root = resolve(dir);
   const base = baseArg.endsWith("/") ? baseArg : `${baseArg}/`;
   const server = createServer(async (req, res) => {
     const head = req.method === "HEAD";
@@ -74,6 +75,9 @@ export function serve(dir, port = 0, baseArg = "/") {
     const body = await readFile(file);
     send(res, 200, TYPES[extname(file)] || "application/octet-stream", body, head);
   });
+  server.setRoot = (next) => {
+    root = resolve(next);
+  };
   return new Promise((done) => server.listen(port, "127.0.0.1", () => done(server)));
 }
 

@@ -22,8 +22,9 @@ cargo test --locked -p pufa-core
 step "component tests (wasm-bindgen-test, headless Chromium)"
 cargo test --locked -p pufa-portal --target wasm32-unknown-unknown
 
-step "release build"
+step "release builds: site root, and the /pufa/ sub-path"
 trunk build --release
+trunk build --release --public-url /pufa/ --dist target/dist-pufa
 scripts/size.sh
 
 step "end-to-end journeys (Playwright, headless Chromium)"

@@ -17,6 +17,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::frame::{DateBar, SiteFooter, SiteHeader};
 use crate::pages::{ArticlePage, ChannelPage, HomePage, LazyIndex, NotFound, SearchPage};
 use crate::paths;
+use crate::pwa::PwaNotices;
 
 /// The decoded data, shared with every page through context.
 pub type SharedStore = Arc<Store>;
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router base=paths::base()>
             <DateBar/>
+            <PwaNotices/>
             <Transition fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {
                     match data.await {

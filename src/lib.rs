@@ -10,5 +10,6 @@ pub mod app;
 pub mod components;
 pub mod pages;
 pub mod paths;
+pub mod pwa;
 
 pub use app::App;

@@ -33,6 +33,7 @@ export async function start({ dist = join(ROOT, "dist"), base = "/" } = {}) {
   mkdirSync(SHOTS, { recursive: true });
   return {
     origin,
+    server,
     url: (path = "") => `${origin}${base}${path.replace(/^\//, "")}`,
     browser,
     /** A new page that records console errors and uncaught exceptions. */

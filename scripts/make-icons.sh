@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Render the app icons in public/icons/ from assets/icon.svg with headless
+# Chromium (needs fonts-noto-cjk for the 普法 lettering). The PNGs are
+# committed; run this only when the design changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=public/icons
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+render() { # size file rounded
+  local size=$1 file=$2 radius=$3
+  cat > "$tmp/page.html" <<HTML
+<!doctype html><html><head><style>
+html,body{margin:0;background:transparent}
+img{display:block;width:${size}px;height:${size}px;border-radius:${radius}}
+</style></head><body><img src="file://$PWD/assets/icon.svg"></body></html>
+HTML
+  chromium --headless=new --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+    --user-data-dir="$tmp/profile" --default-background-color=00000000 \
+    --window-size="$size,$size" --screenshot="$out/$file" "file://$tmp/page.html" 2>/dev/null
+  echo "wrote $out/$file"
+}
+render 192 icon-192.png 18%
+render 512 icon-512.png 18%
+render 192 maskable-192.png 0
+render 512 maskable-512.png 0
+render 180 apple-touch-icon.png 0

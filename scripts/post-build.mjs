@@ -1,0 +1,76 @@
+// Trunk post-build hook (Trunk.toml): finish the build in the staging dir.
+//
+// 1. sw.js gets this build's precache list and version. The hashed file
+//    names change on every build, so the list can only be made now.
+// 2. index.html gets a Content-Security-Policy <meta>, with the hash of
+//    Trunk's inline loader script (which also changes every build).
+// 3. 404.html is a copy of the shell, for static hosts without rewrites.
+//
+// Works for any --public-url: every path written is relative. Idempotent:
+// `node scripts/post-build.mjs DIR` redoes it on a finished build (the
+// update test uses that to make a second version of a build).
+
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const dir = process.argv[2] || process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error("usage: node scripts/post-build.mjs DIR (Trunk's hook sets TRUNK_STAGING_DIR)");
+  process.exit(2);
+}
+const swTemplate = join(dirname(fileURLToPath(import.meta.url)), "..", "public", "sw.js");
+
+function files(root) {
+  const out = [];
+  for (const name of readdirSync(root)) {
+    const full = join(root, name);
+    if (statSync(full).isDirectory()) out.push(...files(full));
+    else out.push(relative(dir, full).split(sep).join("/"));
+  }
+  return out;
+}
+
+// --- 2. CSP for index.html.
+const indexPath = join(dir, "index.html");
+let html = readFileSync(indexPath, "utf8");
+const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+const hashes = inline.map((s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`);
+const csp = [
+  "default-src 'self'",
+  `script-src 'self' ${hashes.join(" ")} 'wasm-unsafe-eval'`,
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join("; ");
+html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/g, "");
+html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
+writeFileSync(indexPath, html);
+
+// --- 3. 404.html fallback.
+writeFileSync(join(dir, "404.html"), html);
+
+// --- 1. Service worker precache list and version.
+const precache = files(dir)
+  .filter((f) => f !== "sw.js" && f !== "404.html" && !f.endsWith(".map"))
+  .sort((a, b) => (a === "index.html" ? -1 : b === "index.html" ? 1 : a.localeCompare(b)));
+const version = createHash("sha256");
+for (const f of precache) {
+  // Data changes reach readers through stale-while-revalidate; only code
+  // and shell changes make a new version (and the 有新版本 prompt).
+  if (f.startsWith("data/")) continue;
+  version.update(f).update(readFileSync(join(dir, f)));
+}
+const swPath = join(dir, "sw.js");
+const sw = readFileSync(swTemplate, "utf8")
+  .replace('"__PUFA_VERSION__"', JSON.stringify(version.digest("hex").slice(0, 16)))
+  .replace("__PUFA_PRECACHE__", JSON.stringify(precache));
+writeFileSync(swPath, sw);
+console.log(`post-build: ${precache.length} files precached, CSP with ${hashes.length} script hash(es), 404.html written`);

@@ -1,0 +1,132 @@
+//! Installable and offline (issue #4): registers `sw.js`, and tells the
+//! reader when they are offline and when a newer version is waiting.
+//!
+//! The worker never activates itself: the reader presses 立即更新, the
+//! waiting worker is told to take over, and the page reloads once it has,
+//! so old and new files are never mixed.
+
+use std::cell::Cell;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
+
+thread_local! {
+    /// Set when the reader asked for the update; the next controller change
+    /// then reloads. (The very first install also changes the controller,
+    /// through `clients.claim()`, and must not reload.)
+    static RELOAD_ON_CHANGE: Cell<bool> = const { Cell::new(false) };
+}
+
+fn has_service_workers() -> bool {
+    web_sys::window().is_some_and(|w| {
+        js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("serviceWorker")).unwrap_or(false)
+    })
+}
+
+/// Register the worker and watch for a waiting new version.
+fn register(update_ready: RwSignal<bool>) {
+    if !has_service_workers() {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let container = window.navigator().service_worker();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if RELOAD_ON_CHANGE.with(Cell::get) {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget();
+    spawn_local(async move {
+        // Relative to <base href>, so the scope follows the deployment path.
+        let Ok(reg) = JsFuture::from(container.register("sw.js")).await else {
+            return;
+        };
+        let reg: ServiceWorkerRegistration = reg.unchecked_into();
+        let has_controller = move || {
+            web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
+        };
+        if reg.waiting().is_some() && has_controller() {
+            update_ready.set(true);
+        }
+        let reg_for_found = reg.clone();
+        let on_found = Closure::<dyn FnMut()>::new(move || {
+            let Some(installing) = reg_for_found.installing() else {
+                return;
+            };
+            let worker = installing.clone();
+            let on_state = Closure::<dyn FnMut()>::new(move || {
+                // Installed while another version controls the page: an update.
+                if worker.state() == ServiceWorkerState::Installed && has_controller() {
+                    update_ready.set(true);
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        reg.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
+        on_found.forget();
+    });
+}
+
+/// Ask the waiting worker to take over; the page reloads when it has.
+fn activate_update() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    spawn_local(async move {
+        let container = window.navigator().service_worker();
+        let Ok(reg) = JsFuture::from(container.get_registration()).await else {
+            return;
+        };
+        let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
+        let waiting: Option<ServiceWorker> = reg.waiting();
+        match waiting {
+            Some(worker) => {
+                RELOAD_ON_CHANGE.with(|r| r.set(true));
+                let _ = worker.post_message(&JsValue::from_str("skip-waiting"));
+            }
+            None => {
+                let _ = window.location().reload();
+            }
+        }
+    });
+}
+
+/// The offline and update notices, and the worker registration.
+#[component]
+pub fn PwaNotices() -> impl IntoView {
+    let online = RwSignal::new(web_sys::window().is_none_or(|w| w.navigator().on_line()));
+    let update_ready = RwSignal::new(false);
+    let on = window_event_listener(ev::online, move |_| online.set(true));
+    let off = window_event_listener(ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+    Effect::new(move |_| register(update_ready));
+    view! {
+        <div class="notices">
+            <Show when=move || !online.get()>
+                <p class="notice offline" role="status">"当前处于离线状态，显示的是缓存内容"</p>
+            </Show>
+            <Show when=move || update_ready.get()>
+                <p class="notice update" role="status">
+                    "有新版本"
+                    <button type="button" on:click=move |_| activate_update()>"立即更新"</button>
+                </p>
+            </Show>
+        </div>
+    }
+}

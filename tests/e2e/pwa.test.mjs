@@ -1,0 +1,195 @@
+// Offline, update and sub-path journeys (issue #4), against release builds:
+// dist/ at the root and target/dist-pufa/ built with --public-url /pufa/.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
+
+const NEVER_OPENED = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
+const NEVER_OPENED_TITLE = "黄陂区开展“八五”普法中期评估工作";
+const OFFLINE_NOTICE = "当前处于离线状态，显示的是缓存内容";
+const SUB = join(ROOT, "target", "dist-pufa");
+
+/** Wait until a service worker controls the page. */
+async function controlled(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+/** Load the app online once, then read everything with the network off. */
+async function offlineJourney(h) {
+  const page = await h.page();
+  await page.goto(h.url("/"));
+  await ready(page);
+  await controlled(page);
+  assert.equal(await page.locator(".notice.offline").count(), 0);
+
+  await page.context().setOffline(true);
+  await page.reload();
+  await ready(page);
+  assert.equal(await text(page, ".notice.offline"), OFFLINE_NOTICE);
+  assert.equal(await page.locator(".newest .bulletin-list li").count(), 10);
+
+  await page.goto(h.url("/channel/huangpi"));
+  await ready(page);
+  assert.equal(await text(page, "h1"), "黄陂区");
+  await page.goto(h.url(`/article/${NEVER_OPENED}`));
+  await ready(page);
+  assert.equal(await text(page, "h1"), NEVER_OPENED_TITLE);
+  await page.goto(h.url("/search?q=普法&channel=xinzhou"));
+  await ready(page);
+  assert.ok((await page.locator(".search-results .result").count()) > 0);
+  assert.equal(await text(page, ".notice.offline"), OFFLINE_NOTICE);
+
+  await page.context().setOffline(false);
+  await page.waitForSelector(".notice.offline", { state: "detached" });
+  assert.deepEqual(page.problems, []);
+  return page;
+}
+
+/** Chromium's own verdict on installability (what its install prompt uses). */
+async function installability(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { errors } = await cdp.send("Page.getAppManifest");
+  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+  return { manifestErrors: errors, installabilityErrors };
+}
+
+/** A page in a real (non-incognito) profile: Chromium never offers to
+ *  install from an incognito window, which Playwright's contexts are. */
+async function profilePage() {
+  const profile = mkdtempSync(join(tmpdir(), "pufa-profile-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  page.close_all = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return page;
+}
+
+test("Chromium finds the app installable, at the root and under /pufa/", async () => {
+  for (const [dist, base] of [[join(ROOT, "dist"), "/"], [SUB, "/pufa/"]]) {
+    if (!existsSync(dist)) continue;
+    const h = await start({ dist, base });
+    const page = await profilePage();
+    try {
+      await page.goto(h.url("/"));
+      await ready(page);
+      await controlled(page);
+      assert.deepEqual(await installability(page), { manifestErrors: [], installabilityErrors: [] }, base);
+    } finally {
+      await page.close_all();
+      await h.stop();
+    }
+  }
+});
+
+test("after one online visit, pages, unopened articles and search work offline", async () => {
+  const h = await start();
+  try {
+    await offlineJourney(h);
+  } finally {
+    await h.stop();
+  }
+});
+
+test("a new deployment shows 有新版本 and activating it loads the new version", async () => {
+  // Two versions of one build: v2 changes a precached asset and is
+  // finished again by the same post-build step a real build runs.
+  const work = mkdtempSync(join(tmpdir(), "pufa-update-"));
+  const v1 = join(work, "v1");
+  const v2 = join(work, "v2");
+  cpSync(join(ROOT, "dist"), v1, { recursive: true });
+  cpSync(join(ROOT, "dist"), v2, { recursive: true });
+  appendFileSync(join(v2, "favicon.svg"), "\n<!-- v2 -->\n");
+  execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), v2]);
+  const version = (dir) => readFileSync(join(dir, "sw.js"), "utf8").match(/const VERSION = "([0-9a-f]+)"/)[1];
+  assert.notEqual(version(v1), version(v2));
+
+  const h = await start({ dist: v1 });
+  try {
+    const page = await h.page();
+    await page.goto(h.url(`/article/${SEED_ID}`));
+    await ready(page);
+    await controlled(page);
+    assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), ["pufa-data", `pufa-shell-${version(v1)}`]);
+    assert.equal(await page.locator(".notice.update").count(), 0);
+
+    h.server.setRoot(v2);
+    await page.reload();
+    await ready(page);
+    await page.waitForSelector(".notice.update");
+    assert.match(await text(page, ".notice.update"), /有新版本/);
+    // Still the old version until the reader says so.
+    assert.ok((await page.evaluate(() => caches.keys())).includes(`pufa-shell-${version(v1)}`));
+
+    await Promise.all([page.waitForEvent("load"), page.locator(".notice.update button").click()]);
+    await ready(page);
+    assert.equal(await text(page, "h1"), SEED_TITLE);
+    await page.waitForFunction(
+      (v) => caches.keys().then((keys) => keys.includes(`pufa-shell-${v}`)),
+      version(v2),
+    );
+    const keys = await page.evaluate(() => caches.keys());
+    assert.ok(!keys.includes(`pufa-shell-${version(v1)}`), `old shell cache left: ${keys}`);
+    const favicon = await page.evaluate(() => fetch("favicon.svg").then((r) => r.text()));
+    assert.match(favicon, /v2/);
+    assert.equal(await page.locator(".notice.update").count(), 0);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await h.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test("a build for /pufa/ works from that sub-path, deep links and offline included", { skip: !existsSync(SUB) && "no target/dist-pufa (scripts/test.sh builds it)" }, async () => {
+  const h = await start({ dist: SUB, base: "/pufa/" });
+  try {
+    const page = await h.page();
+    await page.goto(h.url("/"));
+    await ready(page);
+    await page.locator(".channel-nav a", { hasText: "普法动态" }).click();
+    await page.waitForURL(`${h.origin}/pufa/channel/pufa`);
+    await page.locator(".sub-channels a", { hasText: "新洲区" }).click();
+    await page.waitForURL(`${h.origin}/pufa/channel/xinzhou`);
+    await page.locator(".bulletin-list a", { hasText: SEED_TITLE }).click();
+    await page.waitForURL(`${h.origin}/pufa/article/${SEED_ID}`);
+    const crumbs = await page.locator(".breadcrumb a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    assert.deepEqual(crumbs, ["/pufa/", "/pufa/channel/pufa", "/pufa/channel/xinzhou"]);
+    await page.reload();
+    await ready(page);
+    assert.equal(await text(page, "h1"), SEED_TITLE);
+    // The manifest and worker follow the sub-path.
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector("link[rel=manifest]").href;
+      const m = await (await fetch(href)).json();
+      return { href, start: new URL(m.start_url, href).href, scope: new URL(m.scope, href).href };
+    });
+    assert.deepEqual(manifest, {
+      href: `${h.origin}/pufa/manifest.webmanifest`,
+      start: `${h.origin}/pufa/`,
+      scope: `${h.origin}/pufa/`,
+    });
+    await controlled(page);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller.scriptURL), `${h.origin}/pufa/sw.js`);
+    assert.deepEqual(page.problems, []);
+    await offlineJourney(h);
+  } finally {
+    await h.stop();
+  }
+});
+
+test("404.html is the app shell, for hosts without rewrites", async () => {
+  const shell = readFileSync(join(ROOT, "dist", "index.html"), "utf8");
+  assert.equal(readFileSync(join(ROOT, "dist", "404.html"), "utf8"), shell);
+  assert.match(shell, /<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'sha256-/);
+});

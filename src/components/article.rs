@@ -38,6 +38,9 @@ pub fn ArticleView(
     bulletin: Bulletin,
     prev: Option<Neighbour>,
     next: Option<Neighbour>,
+    /// Tools shown under the publish line (print, share).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let views = match bulletin.views {
         Some(n) => n.to_string(),
@@ -70,6 +73,7 @@ pub fn ArticleView(
                 <span class="source">"来源：" {source}</span>
                 <span class="views">"浏览次数：" {views}</span>
             </p>
+            {children.map(|c| c())}
             <div class="article-body">{body}</div>
             <nav class="prev-next" aria-label="上一篇和下一篇">
                 <p class="prev">"上一篇：" <NeighbourLink item=prev/></p>

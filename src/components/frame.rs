@@ -7,6 +7,7 @@ use pufa_core::date::today_label;
 use pufa_core::url::is_external;
 
 use crate::app::use_store;
+use crate::components::reading::ReadingControls;
 use crate::components::search_box::SearchBox;
 use crate::paths;
 
@@ -15,7 +16,10 @@ use crate::paths;
 pub fn DateBar() -> impl IntoView {
     view! {
         <div class="date-bar">
-            <div class="wrap">"今天是：" {today_label(Utc::now())}</div>
+            <div class="wrap">
+                <p class="today">"今天是：" {today_label(Utc::now())}</p>
+                <ReadingControls/>
+            </div>
         </div>
     }
 }

@@ -7,5 +7,8 @@ pub mod bulletin_list;
 pub mod error_view;
 pub mod frame;
 pub mod highlight;
+pub mod meta;
 pub mod pager;
+pub mod reading;
 pub mod search_box;
+pub mod share;

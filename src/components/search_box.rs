@@ -112,6 +112,14 @@ pub fn SearchBox() -> impl IntoView {
                 maxlength="200"
                 prop:value=move || text.get()
                 on:input=on_input
+                on:keydown=move |ev: ev::KeyboardEvent| {
+                    // Escape leaves the box, back to reading the page.
+                    if ev.key() == "Escape" {
+                        if let Some(el) = input.get_untracked() {
+                            let _ = el.blur();
+                        }
+                    }
+                }
             />
             <button type="submit">"搜索"</button>
         </form>

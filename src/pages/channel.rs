@@ -12,6 +12,7 @@ use super::{page_title, NotFound};
 use crate::app::use_store;
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::bulletin_list::{BulletinList, ListItem};
+use crate::components::meta::{site_root, PageMeta};
 use crate::components::pager::PagerNav;
 use crate::paths;
 
@@ -51,8 +52,21 @@ pub fn ChannelPage() -> impl IntoView {
             channel.name.clone()
         };
         let channel_id = id.clone();
+        let root = site_root();
+        let url = if pager.page > 1 {
+            format!("{}/{}", root.channel(&id), pager.page)
+        } else {
+            root.channel(&id)
+        };
+        let description = format!("{}「{}」栏目文章列表。", store.site.name, channel.name);
         view! {
             <Title text=page_title(&title, &store.site.name)/>
+            <PageMeta
+                title=page_title(&title, &store.site.name)
+                description=description
+                url=url
+                site_name=store.site.name.clone()
+            />
             <div class="wrap">
                 <Breadcrumb crumbs=channel_trail(&store, &id)/>
                 <h1 class="channel-title">{channel.name.clone()}</h1>

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use crate::app::use_store;
 use crate::components::bulletin_list::{BulletinList, ListItem};
+use crate::components::meta::{site_root, PageMeta};
 use crate::paths;
 
 const NEWEST: usize = 10;
@@ -45,6 +46,12 @@ pub fn HomePage() -> impl IntoView {
         .collect_view();
     view! {
         <Title text=store.site.name.clone()/>
+        <PageMeta
+            title=store.site.name.clone()
+            description=store.site.description.clone()
+            url=site_root().home()
+            site_name=store.site.name.clone()
+        />
         <div class="wrap home">
             <h1 class="visually-hidden">{store.site.name.clone()}</h1>
             <section class="home-section newest" aria-labelledby="section-newest">

@@ -2,7 +2,7 @@
 //! not a blank screen.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use pufa_core::trail::page_trail;
 
 use super::page_title;
@@ -15,6 +15,8 @@ pub fn NotFound() -> impl IntoView {
     let store = use_store();
     view! {
         <Title text=page_title("页面未找到", &store.site.name)/>
+        // Not-found pages must not be indexed as content.
+        <Meta name="robots" content="noindex"/>
         <div class="wrap not-found">
             <Breadcrumb crumbs=page_trail("页面未找到")/>
             <h1>"页面未找到"</h1>

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_navigate;
 use pufa_core::date::{format_day, format_iso};
 use pufa_core::search::snippet::{highlight, needles, snippet};
@@ -107,6 +107,9 @@ pub fn SearchPage() -> impl IntoView {
     };
     view! {
         <Title text=title/>
+        // Result pages are endless variations of the articles: keep them out
+        // of search engines.
+        <Meta name="robots" content="noindex"/>
         <div class="wrap search-page">
             <Breadcrumb crumbs=page_trail("站内搜索")/>
             <h1 class="channel-title">"站内搜索"</h1>

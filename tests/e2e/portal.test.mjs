@@ -38,7 +38,7 @@ test("home shows the frame, the newest bulletins and a section per channel", asy
   await ready(page);
   assert.equal(await page.title(), SITE_NAME);
   assert.equal(await text(page, ".site-name"), SITE_NAME);
-  assert.equal(await text(page, ".date-bar"), `今天是：${shanghaiToday()}`);
+  assert.equal(await text(page, ".date-bar .today"), `今天是：${shanghaiToday()}`);
   const sections = await page.locator(".home-channels h2").allInnerTexts();
   assert.deepEqual(sections, ["普法动态", "以案释法", "法律法规"]);
   assert.equal(await page.locator(".newest .bulletin-list li").count(), 10);
@@ -55,7 +55,7 @@ test("the date bar is in Beijing time whatever the reader's clock zone", async (
     const page = await h.page({ timezoneId });
     await page.goto(h.url("/"));
     await ready(page);
-    assert.equal(await text(page, ".date-bar"), `今天是：${shanghaiToday()}`, timezoneId);
+    assert.equal(await text(page, ".date-bar .today"), `今天是：${shanghaiToday()}`, timezoneId);
     await page.context().close();
   }
 });

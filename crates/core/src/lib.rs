@@ -9,6 +9,7 @@ pub mod corpus;
 pub mod date;
 pub mod decode;
 pub mod error;
+pub mod meta;
 pub mod model;
 pub mod paging;
 pub mod search;

@@ -1,0 +1,54 @@
+//! Per-route metadata (issue #5): description, canonical URL, OpenGraph,
+//! the government article tags and JSON-LD. Values come from
+//! `pufa_core::meta`; leptos_meta puts them in `<head>` and removes them when
+//! the route changes.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Script};
+use pufa_core::meta::SiteRoot;
+
+use crate::paths;
+
+/// `https://host` + deployment path, for absolute URLs.
+pub fn site_root() -> SiteRoot {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    SiteRoot(format!("{origin}{}", paths::base()))
+}
+
+/// Metadata every page has. `url` is absolute.
+#[component]
+pub fn PageMeta(
+    title: String,
+    description: String,
+    url: String,
+    #[prop(default = "website")] kind: &'static str,
+    #[prop(optional)] site_name: String,
+) -> impl IntoView {
+    view! {
+        <Meta name="description" content=description.clone()/>
+        <Link rel="canonical" href=url.clone()/>
+        <Meta property="og:type" content=kind/>
+        <Meta property="og:title" content=title/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:url" content=url/>
+        <Meta property="og:site_name" content=site_name/>
+        <Meta property="og:locale" content="zh_CN"/>
+        <Meta property="og:image" content=site_root().logo()/>
+    }
+}
+
+/// The government article tags and the JSON-LD of an article page.
+#[component]
+pub fn ArticleMeta(tags: Vec<(&'static str, String)>, json_ld: String) -> impl IntoView {
+    let tags = tags
+        .into_iter()
+        .map(|(name, content)| view! { <Meta name=name content=content/> })
+        .collect_view();
+    view! {
+        {tags}
+        // A data block, never executed; its text is set through the DOM.
+        <Script type_="application/ld+json">{json_ld}</Script>
+    }
+}

@@ -1,0 +1,136 @@
+//! Reading controls: 字号 大/中/小 and 长辈模式 (issue #5).
+//!
+//! The choice lives on `<html>` as `data-font` and `data-elder`, which the
+//! stylesheet reads, and in localStorage, which `public/prefs.js` reads
+//! before the first paint of the next visit.
+
+use leptos::prelude::*;
+
+const FONT_KEY: &str = "pufa.fontSize";
+const ELDER_KEY: &str = "pufa.elder";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FontSize {
+    Small,
+    Medium,
+    Large,
+}
+
+impl FontSize {
+    fn attr(self) -> Option<&'static str> {
+        match self {
+            FontSize::Small => Some("small"),
+            FontSize::Medium => None,
+            FontSize::Large => Some("large"),
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            FontSize::Small => "小",
+            FontSize::Medium => "中",
+            FontSize::Large => "大",
+        }
+    }
+}
+
+/// The reader's choices, shared by every control on the page.
+#[derive(Clone, Copy)]
+pub struct ReadingPrefs {
+    pub font: RwSignal<FontSize>,
+    pub elder: RwSignal<bool>,
+}
+
+fn root() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Read the choices `prefs.js` already applied, and keep `<html>` and
+/// localStorage in step with later changes.
+pub fn provide_reading_prefs() -> ReadingPrefs {
+    let (font, elder) = match root() {
+        Some(r) => (
+            match r.get_attribute("data-font").as_deref() {
+                Some("large") => FontSize::Large,
+                Some("small") => FontSize::Small,
+                _ => FontSize::Medium,
+            },
+            r.has_attribute("data-elder"),
+        ),
+        None => (FontSize::Medium, false),
+    };
+    let prefs = ReadingPrefs {
+        font: RwSignal::new(font),
+        elder: RwSignal::new(elder),
+    };
+    Effect::new(move |_| {
+        let (font, elder) = (prefs.font.get(), prefs.elder.get());
+        if let Some(r) = root() {
+            let _ = match font.attr() {
+                Some(v) => r.set_attribute("data-font", v),
+                None => r.remove_attribute("data-font"),
+            };
+            let _ = if elder {
+                r.set_attribute("data-elder", "")
+            } else {
+                r.remove_attribute("data-elder")
+            };
+        }
+        if let Some(s) = storage() {
+            // Storage can be full or blocked; the choice then lasts the visit.
+            let _ = match font.attr() {
+                Some(v) => s.set_item(FONT_KEY, v),
+                None => s.remove_item(FONT_KEY),
+            };
+            let _ = s.set_item(ELDER_KEY, if elder { "1" } else { "0" });
+        }
+    });
+    provide_context(prefs);
+    prefs
+}
+
+/// 字号 大 中 小 and the 长辈模式 switch.
+#[component]
+pub fn ReadingControls() -> impl IntoView {
+    let Some(prefs) = use_context::<ReadingPrefs>() else {
+        return ().into_any();
+    };
+    let sizes = [FontSize::Large, FontSize::Medium, FontSize::Small]
+        .into_iter()
+        .map(|size| {
+            view! {
+                <button
+                    type="button"
+                    class="font-size"
+                    aria-pressed=move || (prefs.font.get() == size).to_string()
+                    aria-label=format!("{}号字", size.label())
+                    on:click=move |_| prefs.font.set(size)
+                >
+                    {size.label()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="reading-controls" role="group" aria-label="阅读设置">
+            <span class="control-label" aria-hidden="true">"字号："</span>
+            {sizes}
+            <button
+                type="button"
+                class="elder-switch"
+                role="switch"
+                aria-checked=move || prefs.elder.get().to_string()
+                on:click=move |_| prefs.elder.update(|e| *e = !*e)
+            >
+                "长辈模式"
+                <span class="switch-state" aria-hidden="true">
+                    {move || if prefs.elder.get() { "开" } else { "关" }}
+                </span>
+            </button>
+        </div>
+    }
+    .into_any()
+}

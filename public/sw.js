@@ -57,6 +57,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  // The view counter is live by nature: never cached, never faked offline.
+  if (url.pathname.startsWith(scope.pathname + "api/")) return;
 
   if (request.mode === "navigate") {
     event.respondWith(shell(request));

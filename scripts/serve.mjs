@@ -3,11 +3,15 @@
 // with no file gets index.html, and a missing asset or data file is a real
 // 404 (Trunk's dev server answers those with index.html, which hides bugs).
 //
-// Usage: node scripts/serve.mjs DIR PORT [BASE]
+// Usage: node scripts/serve.mjs DIR PORT [BASE] [--counter URL]
 //   BASE is the public URL path the build was made for (default "/").
+//   --counter URL: a development convenience (like Trunk's proxy). Requests
+//   under BASE/api/ go to the view-counter service at URL, and data/site.json
+//   is served with "counter": "api/views" set, so the default data shows
+//   live counts without editing the file.
 // Listens on 127.0.0.1 only. The e2e tests import `serve` directly.
 
-import { createServer } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -45,21 +49,38 @@ function send(res, status, type, body, head) {
   res.end(head ? undefined : body);
 }
 
+/** Forward one request to the counter service; 502 when it is down. */
+function proxy(req, res, target) {
+  const headers = { ...req.headers, host: target.host, "x-forwarded-for": req.socket.remoteAddress };
+  const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
+    res.writeHead(answer.statusCode, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on("error", () => {
+    if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+    res.end('{"error":"counter unavailable"}');
+  });
+  req.pipe(upstream);
+}
+
 /** Serve `dir` under `baseArg` on 127.0.0.1:`port` (0 picks a free port).
  *  Resolves to the listening server once it accepts connections;
  *  `server.setRoot(dir)` swaps in another build (a new deployment). */
-export function serve(dir, port = 0, baseArg = "/") {
+export function serve(dir, port = 0, baseArg = "/", { counter } = {}) {
   let root = resolve(dir);
   const base = baseArg.endsWith("/") ? baseArg : `${baseArg}/`;
   const server = createServer(async (req, res) => {
     const head = req.method === "HEAD";
-    if (req.method !== "GET" && !head) return send(res, 405, "text/plain", "method not allowed");
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
     } catch {
       return send(res, 400, "text/plain", "bad request", head);
     }
+    if (counter && pathname.startsWith(`${base}api/`)) {
+      return proxy(req, res, new URL(req.url.slice(base.length - 1), counter));
+    }
+    if (req.method !== "GET" && !head) return send(res, 405, "text/plain", "method not allowed");
     if (!pathname.startsWith(base) && `${pathname}/` !== base) {
       return send(res, 404, "text/plain; charset=utf-8", "not found", head);
     }
@@ -72,7 +93,12 @@ export function serve(dir, port = 0, baseArg = "/") {
     const navigation = !extname(pathname) && (req.headers.accept || "").includes("text/html");
     if (!file && navigation) file = join(root, "index.html");
     if (!file) return send(res, 404, "text/plain; charset=utf-8", "not found", head);
-    const body = await readFile(file);
+    let body = await readFile(file);
+    if (counter && rel === join("data", "site.json")) {
+      const data = JSON.parse(body.toString("utf8"));
+      data.site.counter ??= "api/views";
+      body = Buffer.from(JSON.stringify(data));
+    }
     send(res, 200, TYPES[extname(file)] || "application/octet-stream", body, head);
   });
   server.setRoot = (next) => {
@@ -82,8 +108,11 @@ export function serve(dir, port = 0, baseArg = "/") {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [dir = "dist", port = "8080", base = "/"] = process.argv.slice(2);
-  const server = await serve(dir, Number(port), base);
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--counter");
+  const counter = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const [dir = "dist", port = "8080", base = "/"] = args;
+  const server = await serve(dir, Number(port), base, { counter });
   const shown = base.endsWith("/") ? base : `${base}/`;
   console.log(`serving ${resolve(dir)} at http://127.0.0.1:${server.address().port}${shown}`);
 }

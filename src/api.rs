@@ -69,6 +69,48 @@ async fn fetch_text(file: &str) -> Result<String, AppError> {
     response.text().await.map_err(network)
 }
 
+/// How long a view may take to record before the page keeps the data's
+/// count: the counter is a nicety, never a reason to wait.
+const COUNTER_TIMEOUT_MS: i32 = 3000;
+
+/// Resolves after `ms` milliseconds (at once where there is no window).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::window() {
+        Some(w) => {
+            if w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .is_err()
+            {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        }
+        None => {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Record one view of bulletin `id` at the counter service and return its
+/// live total. `None` on any failure (unreachable, slow, error status, odd
+/// answer): the caller then shows the count from the data, silently.
+pub async fn record_view(endpoint: &str, id: &str) -> Option<u64> {
+    let url = format!("{}/{id}", endpoint.trim_end_matches('/'));
+    let request = async {
+        let response = Request::post(&url).send().await.ok()?;
+        if !response.ok() {
+            return None;
+        }
+        let body: serde_json::Value = serde_json::from_str(&response.text().await.ok()?).ok()?;
+        body.get("views")?.as_u64()
+    };
+    let timeout = sleep(COUNTER_TIMEOUT_MS);
+    futures::pin_mut!(request, timeout);
+    match futures::future::select(request, timeout).await {
+        futures::future::Either::Left((views, _)) => views,
+        futures::future::Either::Right(_) => None,
+    }
+}
+
 /// Fetch both data files at once and decode them.
 pub async fn load_store() -> Result<Arc<Store>, AppError> {
     let (site, bulletins) = futures::join!(fetch_text(SITE_FILE), fetch_text(BULLETINS_FILE));

@@ -38,11 +38,15 @@ pub fn ArticleView(
     bulletin: Bulletin,
     prev: Option<Neighbour>,
     next: Option<Neighbour>,
+    /// The live total from the counter service, once it has answered.
+    #[prop(optional, into)]
+    live_views: Option<Signal<Option<u64>>>,
     /// Tools shown under the publish line (print, share).
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
-    let views = match bulletin.views {
+    let data_views = bulletin.views;
+    let views = move || match live_views.and_then(|s| s.get()).or(data_views) {
         Some(n) => n.to_string(),
         None => "未知".to_string(),
     };

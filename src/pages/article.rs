@@ -23,6 +23,18 @@ pub fn ArticlePage() -> impl IntoView {
             return view! { <NotFound/> }.into_any();
         };
         let (older, newer) = store.neighbours(&id);
+        // With a counter service configured, record this view and show the
+        // live total; until it answers (or if it never does) the data's count.
+        let live = RwSignal::new(None::<u64>);
+        if let Some(endpoint) = store.site.counter.clone() {
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                if let Some(total) = crate::api::record_view(&endpoint, &id).await {
+                    // The reader may have moved on: then there is nothing to update.
+                    let _ = live.try_set(Some(total));
+                }
+            });
+        }
         let root = site_root();
         let url = root.article(&bulletin.id);
         let title = page_title(&bulletin.title, &store.site.name);
@@ -47,6 +59,7 @@ pub fn ArticlePage() -> impl IntoView {
                     bulletin=bulletin.clone()
                     prev=older.map(Neighbour::from)
                     next=newer.map(Neighbour::from)
+                    live_views=live
                 >
                     <ArticleTools title=tools_title url=tools_url/>
                 </ArticleView>

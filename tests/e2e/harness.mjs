@@ -17,8 +17,8 @@ export const SEED_TITLE = "新洲区委办公室“七五”普法工作总结";
 export const SITE_NAME = "新洲区普法网";
 
 /** Start the server and the browser; returns what tests need and a stop(). */
-export async function start({ dist = join(ROOT, "dist"), base = "/" } = {}) {
-  const server = await serve(dist, 0, base);
+export async function start({ dist = join(ROOT, "dist"), base = "/", counter } = {}) {
+  const server = await serve(dist, 0, base, { counter });
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",

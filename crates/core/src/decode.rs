@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use crate::date::parse_published;
 use crate::error::DataError;
 use crate::model::{Block, Bulletin, Channel, Link, Site, SiteData};
-use crate::url::check_url;
+use crate::url::{check_endpoint, check_url};
 
 pub const SITE_FILE: &str = "site.json";
 pub const BULLETINS_FILE: &str = "bulletins.json";
@@ -35,6 +35,8 @@ struct RawSite {
     name: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    counter: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -225,6 +227,25 @@ pub fn decode_site(src: &str) -> Result<SiteData, DataError> {
     if raw.site.name.trim().is_empty() {
         return Err(DataError::new(file, "site.name", "站点名称为空"));
     }
+    let counter = raw
+        .site
+        .counter
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    if let Some(c) = &counter {
+        if let Err(why) = check_endpoint(c) {
+            let mut e = DataError::new(
+                file,
+                "site.counter",
+                format!("计数服务地址“{c}”无效：{why}"),
+            );
+            if let Some(pos) = find_key(src, "counter") {
+                let (line, col) = spot.line_col(pos);
+                e = e.at(line, col);
+            }
+            return Err(e);
+        }
+    }
     let mut seen = HashSet::new();
     let channels = decode_channels(&spot, &raw.channels, "channels", &mut seen)?;
     if channels.is_empty() {
@@ -254,6 +275,7 @@ pub fn decode_site(src: &str) -> Result<SiteData, DataError> {
         site: Site {
             name: raw.site.name.trim().to_string(),
             description: raw.site.description.trim().to_string(),
+            counter,
         },
         channels,
         links,

@@ -19,6 +19,9 @@ pub struct Site {
     pub name: String,
     /// One sentence describing the site, for the home page and metadata.
     pub description: String,
+    /// Optional view-counter service (`crates/counter`); `None` means the
+    /// counts in the data are shown as they are.
+    pub counter: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

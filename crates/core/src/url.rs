@@ -39,6 +39,26 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Whether a view-counter endpoint may be used: an absolute http(s) URL, a
+/// path on this site (`/api/views`), or a path relative to the deployment
+/// (`api/views`, which follows `--public-url`).
+pub fn check_endpoint(url: &str) -> Result<(), &'static str> {
+    if check_url(url).is_ok() {
+        return Ok(());
+    }
+    let relative = !url.is_empty()
+        && !url.starts_with('/')
+        && url
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./~".contains(c))
+        && !url.split('/').any(|seg| seg == "..");
+    if relative {
+        Ok(())
+    } else {
+        Err("计数服务地址应为 http(s):// 地址、以 / 开头的路径，或 api/views 这样的相对路径")
+    }
+}
+
 /// True for links that leave this site (they get `rel="noopener noreferrer"`).
 pub fn is_external(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
@@ -89,6 +109,29 @@ mod tests {
         check("http://:80/", false);
         check("www.example.cn", false);
         check("", false);
+    }
+
+    #[test]
+    fn counter_endpoints() {
+        for ok in [
+            "api/views",
+            "/api/views",
+            "https://count.example.cn/api/views",
+            "v1/api_views",
+        ] {
+            assert!(check_endpoint(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "../api",
+            "api/../../x",
+            "//evil.example/api",
+            "api views",
+            "data:x",
+        ] {
+            assert!(check_endpoint(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

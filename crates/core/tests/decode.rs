@@ -197,6 +197,29 @@ fn site_file_problems() {
 }
 
 #[test]
+fn counter_endpoint_is_optional_and_checked() {
+    assert_eq!(decode_site(SITE).unwrap().site.counter, None);
+    let with = SITE.replace(
+        "\"description\": \"说明\"",
+        "\"description\": \"说明\", \"counter\": \" api/views \"",
+    );
+    assert_eq!(
+        decode_site(&with).unwrap().site.counter.as_deref(),
+        Some("api/views")
+    );
+    let bad = SITE.replace(
+        "\"description\": \"说明\"",
+        "\"description\": \"说明\", \"counter\": \"javascript:x\"",
+    );
+    let err = site_err(&bad).to_string();
+    assert!(err.starts_with("site.json 第 2 行第 "), "{err}");
+    assert!(
+        err.contains("字段 site.counter：计数服务地址“javascript:x”无效"),
+        "{err}"
+    );
+}
+
+#[test]
 fn source_and_views_are_optional_and_trimmed() {
     let src = file_of(&[bulletin(
         ",\n    \"source\": \"  新洲区司法局 \",\n    \"views\": 12,\n    \"sample\": true",

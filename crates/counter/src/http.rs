@@ -1,0 +1,306 @@
+//! The HTTP API (documented in docs/counter.md): routes, the checks every
+//! request passes (body size, rate limit, CORS), and the JSON answers. Every
+//! refusal is a JSON `{"error", "message"}` with a 4xx/5xx status, and no
+//! refused request reaches storage.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::catalog::{is_valid_id, Catalog, MAX_ID_LEN};
+use crate::client::{is_bot, ClientKey};
+use crate::rate::RateLimiter;
+use crate::window::RecentViews;
+use crate::writer::{Msg, Totals};
+
+/// Largest request body accepted. `POST /api/views/{id}` needs none, but
+/// `navigator.sendBeacon` and some clients send a small one.
+pub const MAX_BODY: usize = 1024;
+
+/// Most ids in one `GET /api/views?ids=…`: a list page shows 10–20.
+pub const MAX_IDS: usize = 100;
+
+/// What every handler shares.
+pub struct AppState {
+    pub catalog: Arc<Catalog>,
+    pub totals: Arc<Totals>,
+    pub writer: mpsc::Sender<Msg>,
+    pub recent: Mutex<RecentViews>,
+    pub limiter: Mutex<RateLimiter>,
+    pub trust_proxy: bool,
+}
+
+/// The service's routes with their layers, ready for
+/// `into_make_service_with_connect_info::<SocketAddr>()`.
+pub fn router(state: Arc<AppState>, allow_origins: Vec<HeaderValue>) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allow_origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(3600));
+    Router::new()
+        .route("/api/views/{id}", post(record_view))
+        .route("/api/views", get(get_views))
+        // Only the API routes above are rate limited, not health checks.
+        .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(limit_body))
+        // Outermost, so that refusals (400, 413, 429) carry CORS headers too
+        // and the page's script can read them.
+        .layer(cors)
+        .with_state(state)
+}
+
+#[derive(Serialize)]
+struct ViewAnswer<'a> {
+    id: &'a str,
+    views: u64,
+    /// False when the view was not added: a repeat within the window or a
+    /// bot. The total is returned either way.
+    counted: bool,
+}
+
+#[derive(Serialize)]
+struct TotalsAnswer<'a> {
+    views: BTreeMap<&'a str, u64>,
+    /// Well-formed ids the service does not know (e.g. published after it
+    /// started); left out of `views` rather than failing the whole list.
+    unknown: Vec<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct TotalsQuery {
+    ids: Option<String>,
+}
+
+async fn record_view(
+    State(state): State<Arc<AppState>>,
+    Extension(client): Extension<ClientKey>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Ok(Path(id)) = path else {
+        return bad_id();
+    };
+    if !is_valid_id(&id) {
+        return bad_id();
+    }
+    let Some(index) = state.catalog.lookup(&id) else {
+        return unknown_id(&id);
+    };
+    // Read (and drop) the body so that an oversized chunked body is refused
+    // like one with a Content-Length. A broken connection also ends here;
+    // nobody reads that answer.
+    if axum::body::to_bytes(body, MAX_BODY).await.is_err() {
+        return too_large();
+    }
+    let answer = |views, counted| {
+        json(
+            StatusCode::OK,
+            &ViewAnswer {
+                id: &id,
+                views,
+                counted,
+            },
+        )
+    };
+    if is_bot(&headers) {
+        return answer(state.totals.total(index), false);
+    }
+    let now = Instant::now();
+    if !lock(&state.recent).first_view(client, index, now) {
+        return answer(state.totals.total(index), false);
+    }
+    match commit_view(&state, index).await {
+        Some(views) => answer(views, true),
+        None => {
+            // Not stored: let the client's retry count.
+            lock(&state.recent).forget(client, index, now);
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the view could not be stored; try again later",
+            )
+        }
+    }
+}
+
+/// Hands the view to the writer and waits until it is committed; `None`
+/// when storage failed or the service is shutting down.
+async fn commit_view(state: &AppState, index: usize) -> Option<u64> {
+    let (reply, answer) = oneshot::channel();
+    state.writer.send(Msg::View { index, reply }).await.ok()?;
+    answer.await.ok()?.ok()
+}
+
+async fn get_views(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<TotalsQuery>, QueryRejection>,
+) -> Response {
+    let ids = match query {
+        Ok(Query(TotalsQuery { ids: Some(ids) })) => ids,
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "expected ?ids=a,b,c (comma-separated bulletin ids)",
+            )
+        }
+    };
+    let list: Vec<&str> = ids.split(',').collect();
+    if list.len() > MAX_IDS {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "too_many_ids",
+            format!(
+                "{} ids asked for; at most {MAX_IDS} per request",
+                list.len()
+            ),
+        );
+    }
+    if list.iter().any(|id| !is_valid_id(id)) {
+        return bad_id();
+    }
+    let mut answer = TotalsAnswer {
+        views: BTreeMap::new(),
+        unknown: Vec::new(),
+    };
+    for id in list {
+        match state.catalog.lookup(id) {
+            Some(index) => {
+                answer.views.insert(id, state.totals.total(index));
+            }
+            None if !answer.unknown.contains(&id) => answer.unknown.push(id),
+            None => {}
+        }
+    }
+    json(StatusCode::OK, &answer)
+}
+
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    if state.writer.is_closed() {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the writer has stopped",
+        );
+    }
+    json(
+        StatusCode::OK,
+        &serde_json::json!({ "status": "ok", "bulletins": state.catalog.len() }),
+    )
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}
+
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "use POST /api/views/{id}, GET /api/views?ids=… or GET /healthz",
+    )
+}
+
+/// Identifies the client, applies its rate limit, and hands its identity to
+/// the handler so both agree on who it is.
+async fn rate_limit(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let client = ClientKey::of_request(peer, request.headers(), state.trust_proxy);
+    if let Err(wait) = lock(&state.limiter).check(client, Instant::now()) {
+        let mut response = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests from this client; slow down",
+        );
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        return response;
+    }
+    request.extensions_mut().insert(client);
+    next.run(request).await
+}
+
+/// Refuses a declared body over [`MAX_BODY`] before any work is done.
+/// Bodies without a length are bounded where they are read.
+async fn limit_body(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return too_large();
+    }
+    next.run(request).await
+}
+
+fn bad_id() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "bad_id",
+        format!("ids are 1–{MAX_ID_LEN} ASCII letters, digits, - or _"),
+    )
+}
+
+fn unknown_id(id: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "unknown_id",
+        format!("no bulletin with id “{id}”"),
+    )
+}
+
+fn too_large() -> Response {
+    error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("request bodies are limited to {MAX_BODY} bytes; POST needs none"),
+    )
+}
+
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    json(
+        status,
+        &serde_json::json!({ "error": code, "message": message.into() }),
+    )
+}
+
+/// A JSON answer that no cache may keep: totals change all the time.
+fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The tables stay consistent even if a thread panicked while holding the
+/// lock (each update is a single insert or remove), so a poisoned lock is
+/// used as is rather than failing every later request.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

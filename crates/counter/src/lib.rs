@@ -1,0 +1,156 @@
+//! pufa-counter: the optional view counter of the 普法动态 portal. The
+//! portal is static files; operators who want live 浏览次数 run this small
+//! service beside it (docs/counter.md). This file wires the parts together
+//! and owns the service's life: start, serve, and a graceful stop that
+//! commits every accepted view before the process exits.
+
+pub mod catalog;
+pub mod client;
+pub mod config;
+pub mod http;
+pub mod rate;
+pub mod store;
+pub mod window;
+pub mod writer;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::http::AppState;
+use crate::rate::RateLimiter;
+use crate::store::{SqliteStore, Store};
+use crate::window::RecentViews;
+use crate::writer::{Msg, Totals};
+
+/// How long a graceful stop waits for open requests before it stops
+/// waiting; the queued views are committed either way.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the service until SIGINT or SIGTERM. Errors are for the operator:
+/// they name the file, flag or address at fault.
+pub async fn run(config: Config) -> Result<(), String> {
+    let catalog = Arc::new(Catalog::load(&config.data)?);
+    let mut store = SqliteStore::open(&config.db).map_err(|e| e.to_string())?;
+    let stored = store.load_all().map_err(|e| e.to_string())?;
+    let totals = Arc::new(Totals::new(&catalog, &stored));
+    let (writer, writer_thread) = writer::spawn(store, catalog.clone(), totals.clone())
+        .map_err(|e| format!("cannot start the writer thread: {e}"))?;
+
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {} ({e}); see --listen", config.listen))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+
+    let state = Arc::new(AppState {
+        catalog: catalog.clone(),
+        totals,
+        writer: writer.clone(),
+        recent: Mutex::new(RecentViews::new(
+            config.window,
+            usize::try_from(config.dedupe_capacity).unwrap_or(usize::MAX),
+        )),
+        limiter: Mutex::new(RateLimiter::new(
+            config.rate,
+            config.burst,
+            rate::MAX_CLIENTS,
+        )),
+        trust_proxy: config.trust_proxy,
+    });
+    let app = http::router(state, config.allow_origins.clone());
+
+    eprintln!(
+        "pufa-counter: {} bulletins from {}, database {}, window {:?}, rate {}/s burst {}{}",
+        catalog.len(),
+        config.data.display(),
+        config.db.display(),
+        config.window,
+        config.rate,
+        config.burst,
+        if config.trust_proxy {
+            ", client from X-Forwarded-For"
+        } else {
+            ""
+        },
+    );
+    // The one line on stdout, so scripts and tests can learn the port when
+    // --listen asked for port 0.
+    println!("pufa-counter listening on http://{address}");
+    let _ = std::io::stdout().flush();
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        let signal = shutdown_signal().await;
+        eprintln!("pufa-counter: {signal}: stopping");
+        let _ = stop_tx.send(true);
+    });
+
+    let serve = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stopped(stop_rx.clone()));
+    // New connections stop at the signal; open ones get DRAIN_TIMEOUT to
+    // finish. A client that holds its connection open cannot hold up the
+    // stop: past the timeout its requests are refused with 503 below.
+    let drain_deadline = async {
+        stopped(stop_rx).await;
+        tokio::time::sleep(DRAIN_TIMEOUT).await;
+    };
+    tokio::select! {
+        served = serve => served.map_err(|e| format!("server error: {e}"))?,
+        () = drain_deadline => eprintln!(
+            "pufa-counter: some connections still open after {DRAIN_TIMEOUT:?}; stopping anyway"
+        ),
+    }
+
+    // Everything queued before this message is committed before the writer
+    // ends; anything sent after it is refused.
+    let _ = writer.send(Msg::Shutdown).await;
+    drop(writer);
+    let writer::Stopped { committed, closed } =
+        tokio::task::spawn_blocking(move || writer_thread.join())
+            .await
+            .map_err(|e| format!("writer thread lost: {e}"))?
+            .map_err(|_| "the writer thread panicked".to_string())?;
+    closed.map_err(|e| format!("closing the database: {e}"))?;
+    eprintln!("pufa-counter: stopped; {committed} views committed since start");
+    Ok(())
+}
+
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    // An error means the sender is gone, which only happens after it sent.
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+#[cfg(unix)]
+async fn shutdown_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => tokio::select! {
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+        },
+        Err(e) => {
+            eprintln!(
+                "pufa-counter: warning: cannot watch SIGTERM ({e}); only SIGINT stops gracefully"
+            );
+            let _ = tokio::signal::ctrl_c().await;
+            "SIGINT"
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn shutdown_signal() -> &'static str {
+    let _ = tokio::signal::ctrl_c().await;
+    "Ctrl-C"
+}

@@ -1,0 +1,89 @@
+// The view counter from the reader's side (issue #6): with the service
+// running, an article shows the live total and a repeat view inside the
+// window does not add to it; with the service stopped, the page shows the
+// data's count and no error. Needs `cargo build --release -p pufa-counter`
+// (scripts/test.sh does it).
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ready, ROOT, start, text } from "./harness.mjs";
+
+const BIN = join(ROOT, "target", "release", "pufa-counter");
+const ID = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
+const DATA_VIEWS = 1356; // its count in public/data/bulletins.json
+// Headless Chromium says "HeadlessChrome", which the counter rightly treats
+// as a bot; a reader's browser does not.
+const READER = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36" };
+
+async function freePort() {
+  const s = createServer();
+  await new Promise((done) => s.listen(0, "127.0.0.1", done));
+  const { port } = s.address();
+  await new Promise((done) => s.close(done));
+  return port;
+}
+
+let work, counter, h;
+const skip = !existsSync(BIN) && "no target/release/pufa-counter";
+
+before(async () => {
+  if (skip) return;
+  work = mkdtempSync(join(tmpdir(), "pufa-counter-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  counter = spawn(BIN, ["--listen", `127.0.0.1:${port}`, "--db", join(work, "views.sqlite3"), "--data", join(ROOT, "public/data/bulletins.json")], {
+    stdio: "inherit",
+  });
+  // Readiness: poll /healthz a bounded number of times.
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {}
+    if (i > 200) throw new Error("counter did not start");
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  h = await start({ counter: url });
+});
+after(async () => {
+  counter?.kill();
+  await h?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test("with the counter running, a view is counted once per window", { skip }, async () => {
+  const page = await h.page(READER);
+  await page.goto(h.url(`/article/${ID}`));
+  await ready(page);
+  await page.waitForFunction((n) => document.querySelector(".views")?.textContent === `浏览次数：${n}`, DATA_VIEWS + 1);
+  await page.reload();
+  await ready(page);
+  // The reload is inside the 30-minute window: still one view, not two.
+  await page.waitForFunction(
+    (n) => document.querySelector(".views")?.textContent === `浏览次数：${n}`,
+    DATA_VIEWS + 1,
+  );
+  const again = await h.page(READER);
+  await again.goto(h.url(`/article/${ID}`));
+  await ready(again);
+  await again.waitForFunction((n) => document.querySelector(".views")?.textContent === `浏览次数：${n}`, DATA_VIEWS + 1);
+  assert.deepEqual(page.problems, []);
+});
+
+test("with the counter stopped, the page shows the data's count and no error", { skip }, async () => {
+  counter.kill("SIGKILL");
+  await new Promise((done) => counter.once("exit", done));
+  const page = await h.page(READER);
+  const answered = page.waitForResponse((r) => r.url().includes(`/api/views/${ID}`));
+  await page.goto(h.url(`/article/${ID}`));
+  await ready(page);
+  assert.equal((await answered).status(), 502);
+  assert.equal(await text(page, ".views"), `浏览次数：${DATA_VIEWS}`);
+  assert.equal(await page.locator("[role=alert]").count(), 0);
+  // The browser logs the failed request itself; nothing else may go wrong.
+  assert.deepEqual(page.problems.filter((p) => !p.includes("502")), []);
+});

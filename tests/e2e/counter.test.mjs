@@ -8,10 +8,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ready, ROOT, start, text } from "./harness.mjs";
+import { freePort, ready, ROOT, start, text } from "./harness.mjs";
 
 const BIN = join(ROOT, "target", "release", "pufa-counter");
 const ID = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
@@ -19,14 +18,6 @@ const DATA_VIEWS = 1356; // its count in public/data/bulletins.json
 // Headless Chromium says "HeadlessChrome", which the counter rightly treats
 // as a bot; a reader's browser does not.
 const READER = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36" };
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((done) => s.listen(0, "127.0.0.1", done));
-  const { port } = s.address();
-  await new Promise((done) => s.close(done));
-  return port;
-}
 
 let work, counter, h;
 const skip = !existsSync(BIN) && "no target/release/pufa-counter";

@@ -3,6 +3,7 @@
 // playwright-core (no browser download).
 
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -16,20 +17,27 @@ export const SEED_ID = "2021-xinzhou-qiwu-zongjie";
 export const SEED_TITLE = "新洲区委办公室“七五”普法工作总结";
 export const SITE_NAME = "新洲区普法网";
 
+/** How every journey launches Debian's Chromium: no background traffic to
+ *  hosts this machine cannot reach. */
+export const LAUNCH = {
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+};
+
+/** A free TCP port on 127.0.0.1, for a service a test starts. */
+export async function freePort() {
+  const s = createServer();
+  await new Promise((done) => s.listen(0, "127.0.0.1", done));
+  const { port } = s.address();
+  await new Promise((done) => s.close(done));
+  return port;
+}
+
 /** Start the server and the browser; returns what tests need and a stop(). */
 export async function start({ dist = join(ROOT, "dist"), base = "/", counter } = {}) {
   const server = await serve(dist, 0, base, { counter });
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: [
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await chromium.launch(LAUNCH);
   mkdirSync(SHOTS, { recursive: true });
   return {
     origin,

@@ -8,21 +8,12 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { ROOT, SEED_ID, SEED_TITLE } from "./harness.mjs";
+import { freePort, LAUNCH, ROOT, SEED_ID, SEED_TITLE } from "./harness.mjs";
 
 const nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => spawnSync(p, ["-v"]).status === 0);
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((done) => s.listen(0, "127.0.0.1", done));
-  const { port } = s.address();
-  await new Promise((done) => s.close(done));
-  return port;
-}
 
 let work, proc, origin;
 before(async () => {
@@ -100,10 +91,7 @@ test("nginx: deep links get the shell and caching follows the deploy guide", { s
 });
 
 test("nginx: the app runs with its Content-Security-Policy and no violations", { skip: !nginx && "nginx not installed" }, async () => {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await chromium.launch(LAUNCH);
   try {
     const page = await browser.newPage();
     const problems = [];

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, appendFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
+import { LAUNCH, ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
 
 const NEVER_OPENED = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
 const NEVER_OPENED_TITLE = "黄陂区开展“八五”普法中期评估工作";
@@ -64,10 +64,7 @@ async function installability(page) {
  *  install from an incognito window, which Playwright's contexts are. */
 async function profilePage() {
   const profile = mkdtempSync(join(tmpdir(), "pufa-profile-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const context = await chromium.launchPersistentContext(profile, LAUNCH);
   const page = context.pages()[0] || (await context.newPage());
   page.close_all = async () => {
     await context.close();

@@ -33,9 +33,9 @@ fn check(docs: &[Bulletin], query: &str, sort: Sort, expected: &[&str]) {
     assert_eq!(ids, expected, "query {query:?}");
 }
 
-#[test]
-fn exact_string_ranks_above_scattered_pairs() {
-    let docs = [
+/// "普法宣传工作" as typed is only in `exact`; `scattered` has all its pairs.
+fn scattered_and_exact() -> [Bulletin; 2] {
+    [
         doc(
             "scattered",
             "通知",
@@ -43,8 +43,12 @@ fn exact_string_ranks_above_scattered_pairs() {
             "2024-01-01",
         ),
         doc("exact", "通知", "开展普法宣传工作", "2020-01-01"),
-    ];
-    // "普法宣传工作" as typed is only in `exact`; `scattered` has all its pairs.
+    ]
+}
+
+#[test]
+fn exact_string_ranks_above_scattered_pairs() {
+    let docs = scattered_and_exact();
     check(
         &docs,
         "普法宣传工作",
@@ -55,15 +59,7 @@ fn exact_string_ranks_above_scattered_pairs() {
 
 #[test]
 fn quoted_phrases_must_match_exactly() {
-    let docs = [
-        doc(
-            "scattered",
-            "通知",
-            "普法工作要落实，宣传工作要到位，普法宣传有序",
-            "2024-01-01",
-        ),
-        doc("exact", "通知", "开展普法宣传工作", "2020-01-01"),
-    ];
+    let docs = scattered_and_exact();
     check(&docs, "\"普法宣传工作\"", Sort::Relevance, &["exact"]);
     check(&docs, "“普法宣传工作”", Sort::Relevance, &["exact"]);
 }

@@ -9,9 +9,14 @@ use super::{page_title, NotFound};
 use crate::app::use_store;
 use crate::components::article::{ArticleView, Neighbour};
 use crate::components::breadcrumb::Breadcrumb;
+use crate::components::bulletin_list::{BulletinList, ListItem};
 use crate::components::meta::{site_root, ArticleMeta, PageMeta};
 use crate::components::share::{ArticleAddress, ArticleTools};
+use crate::pages::LazyIndex;
 use pufa_core::meta::{article_json_ld, description, government_tags};
+
+/// How many 相关文章 to list under an article.
+const RELATED: usize = 5;
 
 #[component]
 pub fn ArticlePage() -> impl IntoView {
@@ -23,6 +28,18 @@ pub fn ArticlePage() -> impl IntoView {
             return view! { <NotFound/> }.into_any();
         };
         let (older, newer) = store.neighbours(&id);
+        let related: Vec<ListItem> = match (use_context::<LazyIndex>(), store.position(&id)) {
+            (Some(index), Some(pos)) => index
+                .get(&store)
+                .related(pos, store.channel_name(&bulletin.channel), RELATED)
+                .into_iter()
+                .map(|i| {
+                    let b = &store.bulletins()[i];
+                    ListItem::new(b, store.channel_name(&b.channel), false)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         // With a counter service configured, record this view and show the
         // live total; until it answers (or if it never does) the data's count.
         let live = RwSignal::new(None::<u64>);
@@ -63,6 +80,12 @@ pub fn ArticlePage() -> impl IntoView {
                 >
                     <ArticleTools title=tools_title url=tools_url/>
                 </ArticleView>
+                {(!related.is_empty()).then(|| view! {
+                    <section class="related" aria-labelledby="related-heading">
+                        <h2 id="related-heading">"相关文章"</h2>
+                        <BulletinList items=related/>
+                    </section>
+                })}
                 <ArticleAddress url=url/>
             </div>
         }

@@ -115,6 +115,10 @@ test("a reader follows a channel, pages through it and opens the seed bulletin",
     assert.match(protocol, /^https?:$/, name);
   }
 
+  const related = await page.locator(".related .item-title").allInnerTexts();
+  assert.ok(related.length >= 1 && related.length <= 5, `${related}`);
+  assert.ok(related.includes("新洲区“七五”普法工作顺利通过总结验收"), `${related}`);
+  assert.ok(!related.includes(SEED_TITLE), "not related to itself");
   assert.equal(await text(page, ".prev"), "上一篇：新洲区“七五”普法工作顺利通过总结验收");
   assert.equal(await text(page, ".next"), "下一篇：新洲区“八五”普法规划正式启动实施");
   await page.screenshot({ path: join(SHOTS, "article.png"), fullPage: true });

@@ -70,6 +70,12 @@ impl Store {
         &self.bulletins
     }
 
+    /// Position of a bulletin in [`Store::bulletins`] (the search index's
+    /// document number).
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.bulletin_index.get(id).copied()
+    }
+
     pub fn bulletin(&self, id: &str) -> Option<&Bulletin> {
         self.bulletin_index.get(id).map(|&i| &self.bulletins[i])
     }

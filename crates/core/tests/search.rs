@@ -267,3 +267,58 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn related_articles_share_rare_title_words() {
+    let docs = [
+        doc(
+            "a",
+            "新洲区召开“七五”普法工作动员部署会",
+            "会议部署七五普法",
+            "2016-06-14",
+        ),
+        doc(
+            "b",
+            "新洲区“七五”普法工作顺利通过总结验收",
+            "七五普法总结验收",
+            "2020-11-17",
+        ),
+        doc(
+            "c",
+            "黄陂区开展“6·5”环境日生态环境普法宣传",
+            "环境保护",
+            "2025-06-05",
+        ),
+        doc(
+            "d",
+            "酒后驾车发生事故，保险公司能否拒赔？",
+            "交通事故",
+            "2019-05-21",
+        ),
+        doc(
+            "e",
+            "新修订的未成年人保护法6月1日起施行",
+            "未成年人",
+            "2021-05-31",
+        ),
+        doc(
+            "f",
+            "武昌区“6·26”禁毒宣传走进高校校园",
+            "禁毒",
+            "2025-06-26",
+        ),
+    ];
+    let index = SearchIndex::build(&docs);
+    let related: Vec<&str> = index
+        .related(1, "新洲区", 5)
+        .into_iter()
+        .map(|i| docs[i].id.as_str())
+        .collect();
+    assert_eq!(related.first(), Some(&"a"), "{related:?}");
+    assert!(
+        !related.contains(&"b"),
+        "an article is not related to itself"
+    );
+    assert!(!related.contains(&"d"), "{related:?}");
+    assert!(index.related(99, "", 5).is_empty());
+}

@@ -15,6 +15,7 @@ import { createServer, request as httpRequest } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 
 
 const TYPES = {
@@ -44,8 +45,16 @@ async function fileAt(path) {
   return null;
 }
 
-function send(res, status, type, body, head) {
-  res.writeHead(status, { "content-type": type, "cache-control": "no-cache" });
+/** Text-like types worth compressing, as any production server does. */
+const COMPRESSIBLE = /^(text\/|application\/(javascript|json|wasm|manifest\+json|xml)|image\/svg)/;
+
+function send(res, status, type, body, head, req) {
+  const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
+  if (req && body.length > 1024 && COMPRESSIBLE.test(type) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+    body = gzipSync(body, { level: 6 });
+    headers["content-encoding"] = "gzip";
+  }
+  res.writeHead(status, headers);
   res.end(head ? undefined : body);
 }
 
@@ -99,7 +108,7 @@ export function serve(dir, port = 0, baseArg = "/", { counter } = {}) {
       data.site.counter ??= "api/views";
       body = Buffer.from(JSON.stringify(data));
     }
-    send(res, 200, TYPES[extname(file)] || "application/octet-stream", body, head);
+    send(res, 200, TYPES[extname(file)] || "application/octet-stream", body, head, req);
   });
   server.setRoot = (next) => {
     root = resolve(next);

@@ -12,12 +12,25 @@ use crate::components::search_box::SearchBox;
 use crate::paths;
 
 /// 今天是：2026年11月29日 星期日, in Asia/Shanghai whatever the reader's zone.
+/// Checked every minute, so a page left open overnight turns the day too.
 #[component]
 pub fn DateBar() -> impl IntoView {
+    let today = RwSignal::new(today_label(Utc::now()));
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            let now = today_label(Utc::now());
+            if today.get_untracked() != now {
+                today.set(now);
+            }
+        },
+        std::time::Duration::from_secs(60),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
     view! {
         <div class="date-bar">
             <div class="wrap">
-                <p class="today">"今天是：" {today_label(Utc::now())}</p>
+                <p class="today">"今天是：" {move || today.get()}</p>
                 <ReadingControls/>
             </div>
         </div>

@@ -60,6 +60,18 @@ test("the date bar is in Beijing time whatever the reader's clock zone", async (
   }
 });
 
+test("a page left open past midnight (Beijing time) turns the date", async () => {
+  const page = await h.page({ timezoneId: "Europe/Berlin" });
+  // 23:59:30 in Shanghai is still the afternoon in Berlin.
+  await page.clock.install({ time: new Date("2026-11-29T15:59:30Z") });
+  await page.goto(h.url("/"));
+  await ready(page);
+  assert.equal(await text(page, ".date-bar .today"), "今天是：2026年11月29日 星期日");
+  await page.clock.fastForward("02:00");
+  await page.waitForFunction(() => document.querySelector(".today").textContent.includes("30日"));
+  assert.equal(await text(page, ".date-bar .today"), "今天是：2026年11月30日 星期一");
+});
+
 test("a reader follows a channel, pages through it and opens the seed bulletin", async () => {
   const page = await h.page();
   await page.goto(h.url("/"));

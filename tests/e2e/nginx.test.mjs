@@ -75,11 +75,20 @@ test("nginx: deep links get the shell and caching follows the deploy guide", { s
     assert.equal(r.headers.get("cache-control"), "no-cache", path);
     assert.equal(r.headers.get("x-content-type-options"), "nosniff", path);
   }
-  const wasm = readdirSync(join(ROOT, "dist")).find((f) => f.endsWith("_bg.wasm"));
-  const w = await get(`/${wasm}`, "*/*");
-  assert.equal(w.status, 200);
-  assert.equal(w.headers.get("content-type"), "application/wasm");
-  assert.equal(w.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  // Every hashed file of this build is immutable (Trunk's hashes vary in
+  // length: leading zeros are dropped).
+  const hashed = readdirSync(join(ROOT, "dist")).filter((f) => /\.(js|wasm|css)$/.test(f) && f !== "sw.js" && f !== "prefs.js");
+  assert.equal(hashed.length, 3, `${hashed}`);
+  for (const f of hashed) {
+    const r = await get(`/${f}`, "*/*");
+    assert.equal(r.status, 200, f);
+    assert.equal(r.headers.get("cache-control"), "public, max-age=31536000, immutable", f);
+  }
+  const wasm = hashed.find((f) => f.endsWith("_bg.wasm"));
+  assert.equal((await get(`/${wasm}`, "*/*")).headers.get("content-type"), "application/wasm");
+  for (const f of ["prefs.js", "favicon.svg"]) {
+    assert.equal((await get(`/${f}`, "*/*")).headers.get("cache-control"), "public, max-age=86400", f);
+  }
   for (const path of ["/sw.js", "/data/bulletins.json", "/manifest.webmanifest"]) {
     const r = await get(path, "*/*");
     assert.equal(r.status, 200, path);

@@ -45,10 +45,12 @@ pub fn SearchBox() -> impl IntoView {
     let on_search_page = Memo::new(move |_| location.pathname.get() == paths::search(""));
     let text = RwSignal::new(String::new());
     // Back/Forward or a shared link: the box shows the words of the URL.
+    // The URL keeps the words trimmed, so a space just typed before the next
+    // word is not a difference (replacing the text would swallow it).
     Effect::new(move |_| {
         if on_search_page.get() {
             let q = params.with(|p| p.q.clone());
-            if text.get_untracked() != q {
+            if text.get_untracked().trim() != q.trim() {
                 text.set(q);
             }
         }
@@ -66,6 +68,22 @@ pub fn SearchBox() -> impl IntoView {
     let on_input = {
         let search_for = search_for.clone();
         move |ev: ev::Event| {
+            let value = event_target_value(&ev);
+            text.set(value.clone());
+            // While a Chinese input method is still composing (the box shows
+            // pinyin such as "pu"), wait for the characters it commits.
+            let composing = js_sys::Reflect::get(&ev, &"isComposing".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if !composing {
+                search_for(value, on_search_page.get_untracked());
+            }
+        }
+    };
+    let on_composed = {
+        let search_for = search_for.clone();
+        move |ev: ev::CompositionEvent| {
             let value = event_target_value(&ev);
             text.set(value.clone());
             search_for(value, on_search_page.get_untracked());
@@ -112,6 +130,7 @@ pub fn SearchBox() -> impl IntoView {
                 maxlength="200"
                 prop:value=move || text.get()
                 on:input=on_input
+                on:compositionend=on_composed
                 on:keydown=move |ev: ev::KeyboardEvent| {
                     // Escape leaves the box, back to reading the page.
                     if ev.key() == "Escape" {

@@ -4,7 +4,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ready, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
+import { readFileSync } from "node:fs";
+import { ready, ROOT, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -41,6 +42,46 @@ test("typing 普法 in the header finds the seed bulletin with 普法 highlighte
   await page.goBack();
   await page.waitForURL(h.url("/channel/fagui"));
   assert.deepEqual(page.problems, []);
+});
+
+test("typing two words keeps the space between them, and 宣传 narrows 普法", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search"));
+  await ready(page);
+  await page.focus("#site-search-input");
+  await page.keyboard.type("普法");
+  await page.waitForURL((url) => url.searchParams.get("q") === "普法");
+  const one = await count(page);
+  await page.keyboard.type(" 宣传");
+  await page.waitForURL((url) => url.searchParams.get("q") === "普法 宣传");
+  assert.equal(await page.inputValue("#site-search-input"), "普法 宣传");
+  const both = await count(page);
+  assert.ok(both < one && both > 0, `${both} of ${one}`);
+  // Every result's article holds both words (the snippet shows only one spot).
+  const data = JSON.parse(readFileSync(join(ROOT, "public/data/bulletins.json"), "utf8")).bulletins;
+  const textOf = new Map(data.map((b) => [b.title, b.title + b.body.map((x) => x.text).join("")]));
+  for (const title of await titles(page)) {
+    assert.match(textOf.get(title), /普法/, title);
+    assert.match(textOf.get(title), /宣传/, title);
+  }
+});
+
+test("a Chinese input method's pinyin is not searched until it commits", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=民法典"));
+  await ready(page);
+  await page.fill("#site-search-input", "");
+  await page.waitForURL((url) => !url.searchParams.has("q"));
+  await page.focus("#site-search-input");
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.imeSetComposition", { text: "pu", selectionStart: 2, selectionEnd: 2 });
+  await cdp.send("Input.imeSetComposition", { text: "pufa", selectionStart: 4, selectionEnd: 4 });
+  assert.equal(await page.inputValue("#site-search-input"), "pufa");
+  assert.equal(new URL(page.url()).searchParams.get("q"), null, "no search for pinyin");
+  await cdp.send("Input.insertText", { text: "普法" });
+  await page.waitForURL((url) => url.searchParams.get("q") === "普法");
+  assert.equal(await page.inputValue("#site-search-input"), "普法");
+  await page.waitForSelector(".search-results");
 });
 
 test("channel and year filters narrow the results and live in the URL", async () => {

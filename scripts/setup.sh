@@ -10,9 +10,10 @@ TRUNK_VERSION=0.21.14
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages: browser for tests, CJK font for screenshots, brotli for
-# sizes, nginx to test the deployment example.
+# sizes, nginx to test the deployment example, Redis for the counter's Redis
+# backend tests.
 need_apt=()
-for pkg in chromium chromium-driver fonts-noto-cjk brotli nginx-light; do
+for pkg in chromium chromium-driver fonts-noto-cjk brotli nginx-light redis-server; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -7,6 +7,12 @@
 #
 #   crates/counter/bench.sh                 # 3 runs of 10 s, 64 clients
 #   BENCH_RUNS=1 BENCH_SECONDS=5 crates/counter/bench.sh
+#   BENCH_REDIS=redis://127.0.0.1:6379/15 crates/counter/bench.sh
+#
+# With BENCH_REDIS the service counts into that Redis (--redis) instead of a
+# fresh SQLite file. The figures are differences of the stored totals, so
+# counts already in the hash do not matter, but the runs add to them: use a
+# throwaway server or database number.
 #
 # The service gets --trust-proxy (the load tool sends a fresh
 # X-Forwarded-For address with every request so the repeat-view window does
@@ -18,6 +24,7 @@ runs=${BENCH_RUNS:-3}
 seconds=${BENCH_SECONDS:-10}
 clients=${BENCH_CLIENTS:-64}
 data=${BENCH_DATA:-public/data/bulletins.json}
+redis=${BENCH_REDIS:-}
 target=${CARGO_TARGET_DIR:-target}
 
 # The workspace's release profile is tuned for the smallest wasm (opt-level
@@ -46,7 +53,12 @@ trap cleanup EXIT
 results=()
 for run in $(seq 1 "$runs"); do
     rm -f "$work"/bench.sqlite3* "$work/stdout"
-    "$service" --listen 127.0.0.1:0 --db "$work/bench.sqlite3" --data "$data" \
+    if [[ -n $redis ]]; then
+        storage=(--redis "$redis")
+    else
+        storage=(--db "$work/bench.sqlite3")
+    fi
+    "$service" --listen 127.0.0.1:0 "${storage[@]}" --data "$data" \
         --trust-proxy --rate 1000000 --burst 1000000 \
         >"$work/stdout" 2>"$work/service.log" &
     pid=$!

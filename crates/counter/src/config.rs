@@ -10,13 +10,15 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 use clap::Parser;
 
+use crate::redis_store::RedisUrl;
+
 /// Command-line configuration; every flag also reads a `PUFA_COUNTER_*`
 /// environment variable (the flag wins when both are given).
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "pufa-counter",
     version,
-    about = "View counter for the 普法动态 portal: counts article views in SQLite and serves totals as JSON.",
+    about = "View counter for the 普法动态 portal: counts article views in SQLite (or Redis, for several instances) and serves totals as JSON.",
     long_about = "View counter for the 普法动态 portal.\n\n\
         POST /api/views/{id} records a view and returns the total; \
         GET /api/views?ids=a,b,c returns totals for a list page; GET /healthz. \
@@ -37,6 +39,7 @@ pub struct Config {
 
     /// SQLite database file, created if missing (WAL mode: `-wal` and `-shm`
     /// files appear beside it while running). Run one service per file.
+    /// Not used with --redis.
     #[arg(
         long,
         env = "PUFA_COUNTER_DB",
@@ -44,6 +47,24 @@ pub struct Config {
         value_name = "FILE"
     )]
     pub db: PathBuf,
+
+    /// Keep the counts in Redis instead of SQLite, so that several instances
+    /// (machines, or an old and a new one during a restart) count together:
+    /// one hash, pufa:views, field = bulletin id. Totals are then read from
+    /// Redis on every request, so each instance shows every instance's
+    /// views. A view is acknowledged once Redis has answered; it survives a
+    /// crash or power cut only with Redis's appendonly yes and appendfsync
+    /// always (see docs/counter.md). E.g. redis://127.0.0.1:6379/0; a
+    /// password goes in the URL (redis://:PASSWORD@host/0) and is hidden in
+    /// the log. No TLS. Cannot be combined with --db.
+    #[arg(
+        long,
+        env = "PUFA_COUNTER_REDIS",
+        value_name = "URL",
+        conflicts_with = "db",
+        value_parser = RedisUrl::from_arg
+    )]
+    pub redis: Option<RedisUrl>,
 
     /// The portal's bulletins.json: which ids may be counted and the counts
     /// exported from the old CMS (added to live views; null counts as 0).
@@ -193,6 +214,7 @@ mod tests {
         assert_eq!(config.window, Duration::from_secs(1800));
         assert_eq!(config.allow_origins.len(), 2);
         assert!(!config.trust_proxy);
+        assert!(config.redis.is_none());
         let config = Config::try_parse_from([
             "pufa-counter",
             "--allow-origin",
@@ -205,5 +227,31 @@ mod tests {
         assert_eq!(config.allow_origins.len(), 2);
         assert_eq!(config.allow_origins[1], "https://b.example");
         assert!(config.trust_proxy);
+    }
+
+    #[test]
+    fn redis_excludes_db() {
+        let config =
+            Config::try_parse_from(["pufa-counter", "--redis", "redis://127.0.0.1:6379/1"])
+                .expect("--redis alone parses");
+        assert_eq!(
+            config.redis.map(|url| url.to_string()).as_deref(),
+            Some("redis://127.0.0.1:6379/1")
+        );
+        // The default --db does not conflict; a --db that was given does.
+        let err = Config::try_parse_from([
+            "pufa-counter",
+            "--redis",
+            "redis://127.0.0.1:6379",
+            "--db",
+            "x.sqlite3",
+        ])
+        .expect_err("conflict");
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        // A bad URL is judged at start (RedisUrl::check), not by clap, which
+        // would print it whole, password included.
+        let config = Config::try_parse_from(["pufa-counter", "--redis", "localhost:6379"])
+            .expect("parsed as text");
+        assert!(config.redis.is_some_and(|url| url.check().is_err()));
     }
 }

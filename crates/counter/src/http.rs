@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -23,6 +24,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::catalog::{is_valid_id, Catalog, MAX_ID_LEN};
 use crate::client::{is_bot, ClientKey};
 use crate::rate::RateLimiter;
+use crate::redis_store::RedisTotals;
+use crate::store::StoreError;
 use crate::window::RecentViews;
 use crate::writer::{Msg, Totals};
 
@@ -37,6 +40,9 @@ pub const MAX_IDS: usize = 100;
 pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub totals: Arc<Totals>,
+    /// With Redis, where totals are read: other instances count into the
+    /// same hash, so this instance's memory alone would show old totals.
+    pub shared: Option<RedisTotals>,
     pub writer: mpsc::Sender<Msg>,
     pub recent: Mutex<RecentViews>,
     pub limiter: Mutex<RateLimiter>,
@@ -120,12 +126,14 @@ async fn record_view(
             },
         )
     };
-    if is_bot(&headers) {
-        return answer(state.totals.total(index), false);
-    }
     let now = Instant::now();
-    if !lock(&state.recent).first_view(client, index, now) {
-        return answer(state.totals.total(index), false);
+    if is_bot(&headers) || !lock(&state.recent).first_view(client, index, now) {
+        // Not counted, but the page still shows the current total.
+        return match current_totals(&state, &[index]).await.as_deref() {
+            Ok(&[views]) => answer(views, false),
+            Ok(_) => unreadable(&StoreError("one total asked, another number read".into())),
+            Err(e) => unreadable(e),
+        };
     }
     match commit_view(&state, index).await {
         Some(views) => answer(views, true),
@@ -177,20 +185,77 @@ async fn get_views(
     if list.iter().any(|id| !is_valid_id(id)) {
         return bad_id();
     }
-    let mut answer = TotalsAnswer {
-        views: BTreeMap::new(),
-        unknown: Vec::new(),
-    };
+    let mut known: Vec<(&str, usize)> = Vec::with_capacity(list.len());
+    let mut unknown = Vec::new();
     for id in list {
         match state.catalog.lookup(id) {
-            Some(index) => {
-                answer.views.insert(id, state.totals.total(index));
-            }
-            None if !answer.unknown.contains(&id) => answer.unknown.push(id),
+            Some(index) if !known.contains(&(id, index)) => known.push((id, index)),
+            Some(_) => {}
+            None if !unknown.contains(&id) => unknown.push(id),
             None => {}
         }
     }
+    let indexes: Vec<usize> = known.iter().map(|&(_, index)| index).collect();
+    let totals = match current_totals(&state, &indexes).await {
+        Ok(totals) => totals,
+        Err(e) => return unreadable(&e),
+    };
+    let answer = TotalsAnswer {
+        views: known.iter().map(|&(id, _)| id).zip(totals).collect(),
+        unknown,
+    };
     json(StatusCode::OK, &answer)
+}
+
+/// The current total of each catalog index, in order. With Redis they are
+/// read there, in one round trip: another instance may have counted since
+/// this one last wrote, and a total lower than the one the reader saw on
+/// another instance a moment ago would look like a lost view. Without
+/// Redis this instance is the only writer, so memory is the truth.
+async fn current_totals(state: &AppState, indexes: &[usize]) -> Result<Vec<u64>, StoreError> {
+    let Some(shared) = &state.shared else {
+        return Ok(indexes.iter().map(|&i| state.totals.total(i)).collect());
+    };
+    let ids: Vec<&str> = indexes.iter().map(|&i| state.catalog.id(i)).collect();
+    let live = shared.live_counts(&ids).await?;
+    Ok(indexes
+        .iter()
+        .zip(live)
+        .map(|(&i, live)| {
+            state.totals.observe(i, live);
+            state.totals.with_live(i, live)
+        })
+        .collect())
+}
+
+/// 503 for totals that could not be read (Redis down or slow): the portal
+/// then shows the data's counts, and nothing was stored.
+fn unreadable(e: &StoreError) -> Response {
+    log_read_error(e);
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "the totals could not be read; try again later",
+    )
+}
+
+/// Logs a failed read at most once a second, with how many were left out:
+/// while Redis is down every request fails, and a line for each would bury
+/// the log.
+fn log_read_error(e: &StoreError) {
+    static LAST_SECOND: AtomicU64 = AtomicU64::new(0);
+    static LEFT_OUT: AtomicU64 = AtomicU64::new(0);
+    let second = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if LAST_SECOND.swap(second, Ordering::Relaxed) == second {
+        LEFT_OUT.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    match LEFT_OUT.swap(0, Ordering::Relaxed) {
+        0 => eprintln!("pufa-counter: error: totals not read: {e}"),
+        n => eprintln!("pufa-counter: error: totals not read: {e} (and {n} more not logged)"),
+    }
 }
 
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {

@@ -9,6 +9,7 @@ pub mod client;
 pub mod config;
 pub mod http;
 pub mod rate;
+pub mod redis_store;
 pub mod store;
 pub mod window;
 pub mod writer;
@@ -25,6 +26,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::http::AppState;
 use crate::rate::RateLimiter;
+use crate::redis_store::{RedisStore, RedisTotals};
 use crate::store::{SqliteStore, Store};
 use crate::window::RecentViews;
 use crate::writer::{Msg, Totals};
@@ -37,7 +39,38 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// they name the file, flag or address at fault.
 pub async fn run(config: Config) -> Result<(), String> {
     let catalog = Arc::new(Catalog::load(&config.data)?);
-    let mut store = SqliteStore::open(&config.db).map_err(|e| e.to_string())?;
+    match config.redis.clone() {
+        None => {
+            let store = SqliteStore::open(&config.db).map_err(|e| e.to_string())?;
+            let storage = format!("database {}", config.db.display());
+            serve(config, catalog, store, None, storage).await
+        }
+        Some(url) => {
+            url.check()?;
+            // Both connections are opened now, so an unreachable Redis stops
+            // the start with one clear line instead of failing requests.
+            let mut store = RedisStore::connect(&url).map_err(|e| e.to_string())?;
+            if let Some(warning) = store.persistence_warning() {
+                eprintln!("pufa-counter: warning: {warning}");
+            }
+            let shared = RedisTotals::connect(&url)
+                .await
+                .map_err(|e| e.to_string())?;
+            let storage = format!("Redis {url} (hash {})", redis_store::KEY);
+            serve(config, catalog, store, Some(shared), storage).await
+        }
+    }
+}
+
+/// Serves with `store` (and, with Redis, `shared` for fresh totals) until
+/// SIGINT or SIGTERM; `storage` names the backend in the start-up line.
+async fn serve<S: Store>(
+    config: Config,
+    catalog: Arc<Catalog>,
+    mut store: S,
+    shared: Option<RedisTotals>,
+    storage: String,
+) -> Result<(), String> {
     let stored = store.load_all().map_err(|e| e.to_string())?;
     let totals = Arc::new(Totals::new(&catalog, &stored));
     let (writer, writer_thread) = writer::spawn(store, catalog.clone(), totals.clone())
@@ -53,6 +86,7 @@ pub async fn run(config: Config) -> Result<(), String> {
     let state = Arc::new(AppState {
         catalog: catalog.clone(),
         totals,
+        shared,
         writer: writer.clone(),
         recent: Mutex::new(RecentViews::new(
             config.window,
@@ -68,10 +102,9 @@ pub async fn run(config: Config) -> Result<(), String> {
     let app = http::router(state, config.allow_origins.clone());
 
     eprintln!(
-        "pufa-counter: {} bulletins from {}, database {}, window {:?}, rate {}/s burst {}{}",
+        "pufa-counter: {} bulletins from {}, {storage}, window {:?}, rate {}/s burst {}{}",
         catalog.len(),
         config.data.display(),
-        config.db.display(),
         config.window,
         config.rate,
         config.burst,
@@ -121,7 +154,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             .await
             .map_err(|e| format!("writer thread lost: {e}"))?
             .map_err(|_| "the writer thread panicked".to_string())?;
-    closed.map_err(|e| format!("closing the database: {e}"))?;
+    closed.map_err(|e| format!("closing the storage: {e}"))?;
     eprintln!("pufa-counter: stopped; {committed} views committed since start");
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Where live counts are kept. The rest of the service reaches storage only
-//! through [`Store`], so a shared backend (Redis, for several instances; see
-//! docs/counter.md) can replace SQLite without touching the HTTP or batching
-//! code. [`SqliteStore`] is the one implementation: a single file, WAL mode,
-//! one transaction per batch.
+//! through [`Store`], so the backend can change without touching the HTTP or
+//! batching code. [`SqliteStore`] (here) is the default: a single file, WAL
+//! mode, one transaction per batch, for one instance. `RedisStore` (in
+//! `redis_store.rs`) is the shared backend for several instances.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -41,7 +41,12 @@ pub trait Store: Send + 'static {
     /// Adds each `(id, n)` atomically: all or nothing. `Ok` must mean the
     /// increments are durable, because the service acknowledges views only
     /// after it returns.
-    fn add_batch(&mut self, increments: &[(&str, u64)]) -> Result<(), StoreError>;
+    ///
+    /// Returns each id's live count after the batch, in the order of
+    /// `increments`. With a shared backend that includes the views other
+    /// instances counted, which is why the writer stores these values rather
+    /// than adding its own increments to what it knew.
+    fn add_batch(&mut self, increments: &[(&str, u64)]) -> Result<Vec<u64>, StoreError>;
 
     /// Flushes and releases the backend at shutdown.
     fn close(self) -> Result<(), StoreError>
@@ -121,22 +126,26 @@ impl Store for SqliteStore {
         Ok(all)
     }
 
-    fn add_batch(&mut self, increments: &[(&str, u64)]) -> Result<(), StoreError> {
+    fn add_batch(&mut self, increments: &[(&str, u64)]) -> Result<Vec<u64>, StoreError> {
         let tx = self.conn.transaction()?;
+        let mut live = Vec::with_capacity(increments.len());
         {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO views (id, live) VALUES (?1, ?2)
-                 ON CONFLICT (id) DO UPDATE SET live = live + excluded.live",
+                 ON CONFLICT (id) DO UPDATE SET live = live + excluded.live
+                 RETURNING live",
             )?;
             for &(id, n) in increments {
                 let n = i64::try_from(n)
                     .map_err(|_| StoreError(format!("increment {n} for {id} is too large")))?;
-                upsert.execute(params![id, n])?;
+                let now: i64 = upsert.query_row(params![id, n], |row| row.get(0))?;
+                // The CHECK constraint keeps `live` non-negative.
+                live.push(u64::try_from(now).unwrap_or(0));
             }
         }
         // Dropping `tx` without commit would roll back: nothing is half-done.
         tx.commit()?;
-        Ok(())
+        Ok(live)
     }
 
     fn close(self) -> Result<(), StoreError> {
@@ -154,8 +163,11 @@ mod tests {
     fn batches_add_up() {
         let mut store = SqliteStore::in_memory().expect("opens");
         assert!(store.load_all().expect("loads").is_empty());
-        store.add_batch(&[("a", 2), ("b", 1)]).expect("commits");
-        store.add_batch(&[("a", 3)]).expect("commits");
+        assert_eq!(
+            store.add_batch(&[("a", 2), ("b", 1)]).expect("commits"),
+            vec![2, 1]
+        );
+        assert_eq!(store.add_batch(&[("a", 3)]).expect("commits"), vec![5]);
         let all = store.load_all().expect("loads");
         assert_eq!(all.get("a"), Some(&5));
         assert_eq!(all.get("b"), Some(&1));

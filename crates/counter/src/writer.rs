@@ -9,7 +9,8 @@
 //! view is committed at once (no timer adds latency); under heavy load
 //! batches grow by themselves.
 //!
-//! The writer runs on its own OS thread because SQLite calls block.
+//! The writer runs on its own OS thread because the storage calls block
+//! (SQLite, and the blocking Redis client).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +32,10 @@ pub const QUEUE_CAPACITY: usize = 8192;
 /// Totals served without touching storage: the data's exported count plus
 /// the live count, updated only after a commit, so a total never includes
 /// a view that could still be lost.
+///
+/// With SQLite this is the whole truth. With Redis other instances count
+/// too, so handlers read totals from Redis and only keep this up to date
+/// (see `http.rs`).
 #[derive(Debug)]
 pub struct Totals {
     base: Vec<u64>,
@@ -51,11 +56,19 @@ impl Totals {
     }
 
     pub fn total(&self, index: usize) -> u64 {
-        self.base[index].saturating_add(self.live[index].load(Ordering::Acquire))
+        self.with_live(index, self.live[index].load(Ordering::Acquire))
     }
 
-    fn add(&self, index: usize, n: u64) {
-        self.live[index].fetch_add(n, Ordering::Release);
+    /// The total for a live count read from storage.
+    pub fn with_live(&self, index: usize, live: u64) -> u64 {
+        self.base[index].saturating_add(live)
+    }
+
+    /// Records a live count read from storage. Counts only grow, and reads
+    /// may finish out of order (the writer and, with Redis, handlers), so
+    /// the larger value wins: a later, smaller answer is an older one.
+    pub fn observe(&self, index: usize, live: u64) {
+        self.live[index].fetch_max(live, Ordering::AcqRel);
     }
 }
 
@@ -129,7 +142,8 @@ fn run<S: Store>(
 struct Batch {
     waiting: Vec<(usize, oneshot::Sender<Result<u64, StoreError>>)>,
     /// Views per catalog index in this batch, so the transaction does one
-    /// upsert per bulletin rather than one per view.
+    /// upsert per bulletin rather than one per view. After a commit, the
+    /// live count storage returned for that index.
     per_index: Vec<u64>,
     touched: Vec<usize>,
 }
@@ -173,14 +187,25 @@ impl Batch {
             .iter()
             .map(|&i| (catalog.id(i), self.per_index[i]))
             .collect();
-        let result = store.add_batch(&increments);
-        let committed = match &result {
-            Ok(()) => {
-                for &i in &self.touched {
-                    totals.add(i, self.per_index[i]);
-                }
-                self.waiting.len() as u64
+        let result = store.add_batch(&increments).and_then(|live| {
+            if live.len() == increments.len() {
+                Ok(live)
+            } else {
+                Err(StoreError(format!(
+                    "storage returned {} counts for {} bulletins",
+                    live.len(),
+                    increments.len()
+                )))
             }
+        });
+        let result = result.map(|live| {
+            for (&i, live) in self.touched.iter().zip(live) {
+                totals.observe(i, live);
+                self.per_index[i] = live;
+            }
+        });
+        let committed = match &result {
+            Ok(()) => self.waiting.len() as u64,
             Err(e) => {
                 eprintln!(
                     "pufa-counter: error: a batch of {} views was not stored: {e}",
@@ -190,8 +215,10 @@ impl Batch {
             }
         };
         for (index, reply) in self.waiting.drain(..) {
+            // The count storage returned, not the cache: with Redis it
+            // includes other instances' views up to this very commit.
             let answer = match &result {
-                Ok(()) => Ok(totals.total(index)),
+                Ok(()) => Ok(totals.with_live(index, self.per_index[index])),
                 Err(e) => Err(e.clone()),
             };
             // The requester may have gone away; the view is stored anyway.
@@ -224,16 +251,30 @@ mod tests {
         fn load_all(&mut self) -> Result<HashMap<String, u64>, StoreError> {
             Ok(HashMap::new())
         }
-        fn add_batch(&mut self, increments: &[(&str, u64)]) -> Result<(), StoreError> {
+        fn add_batch(&mut self, increments: &[(&str, u64)]) -> Result<Vec<u64>, StoreError> {
             if self.fail {
                 return Err(StoreError("disk full".into()));
             }
-            let batch = increments
+            let mut batches = self.batches.lock().expect("not poisoned");
+            let live = increments
                 .iter()
-                .map(|&(id, n)| (id.to_owned(), n))
+                .map(|&(id, n)| {
+                    let before: u64 = batches
+                        .iter()
+                        .flatten()
+                        .filter(|(stored, _)| stored == id)
+                        .map(|(_, n)| n)
+                        .sum();
+                    before + n
+                })
                 .collect();
-            self.batches.lock().expect("not poisoned").push(batch);
-            Ok(())
+            batches.push(
+                increments
+                    .iter()
+                    .map(|&(id, n)| (id.to_owned(), n))
+                    .collect(),
+            );
+            Ok(live)
         }
         fn close(self) -> Result<(), StoreError> {
             Ok(())
@@ -283,6 +324,39 @@ mod tests {
             .map(|(_, n)| n)
             .sum();
         assert_eq!(stored, 3);
+    }
+
+    /// A store shared with another instance that has already counted 100
+    /// views of every bulletin.
+    struct Shared;
+
+    impl Store for Shared {
+        fn load_all(&mut self) -> Result<HashMap<String, u64>, StoreError> {
+            Ok(HashMap::new())
+        }
+        fn add_batch(&mut self, increments: &[(&str, u64)]) -> Result<Vec<u64>, StoreError> {
+            Ok(increments.iter().map(|&(_, n)| 100 + n).collect())
+        }
+        fn close(self) -> Result<(), StoreError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn answers_carry_the_count_storage_returned() {
+        let catalog = catalog();
+        let totals = Arc::new(Totals::new(&catalog, &HashMap::new()));
+        let (tx, _handle) = spawn(Shared, catalog, totals.clone()).expect("spawns");
+        let (reply, rx) = oneshot::channel();
+        tx.send(Msg::View { index: 0, reply })
+            .await
+            .expect("queued");
+        // The exported 10, the other instance's 100 and this view.
+        assert_eq!(rx.await.expect("answered").expect("stored"), 111);
+        assert_eq!(totals.total(0), 111);
+        // The cache never goes back: an older, smaller read is ignored.
+        totals.observe(0, 50);
+        assert_eq!(totals.total(0), 111);
     }
 
     #[tokio::test]

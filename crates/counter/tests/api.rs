@@ -484,6 +484,8 @@ fn help_explains_every_flag() {
         "--allow-origin",
         "--trust-proxy",
         "--dedupe-capacity",
+        "--redis",
+        "PUFA_COUNTER_REDIS",
         "PUFA_COUNTER_LISTEN",
         "PUFA_COUNTER_TRUST_PROXY",
         "127.0.0.1:8787",

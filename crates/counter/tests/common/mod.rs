@@ -6,6 +6,9 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod redis_server;
+
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -58,6 +61,26 @@ impl Sandbox {
     }
 
     pub async fn start_with_env(&self, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let storage = [OsString::from("--db"), self.db().into_os_string()];
+        self.launch(&storage, extra, env).await
+    }
+
+    /// Starts the service on this sandbox's data with its counts in the
+    /// Redis at `url` (no --db).
+    pub async fn start_redis(&self, url: &str, extra: &[&str]) -> Server {
+        self.launch(&["--redis".into(), url.into()], extra, &[])
+            .await
+    }
+
+    /// Starts the service with `storage` arguments (--db or --redis, or none
+    /// when `env` names the storage). It runs in the sandbox directory, so a
+    /// default database file created by mistake would show up there.
+    pub async fn launch(
+        &self,
+        storage: &[OsString],
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let log = self.dir.path().join(format!(
             "server-{}.log",
             std::time::SystemTime::now()
@@ -71,9 +94,9 @@ impl Sandbox {
             .arg("127.0.0.1:0")
             .arg("--data")
             .arg(self.data())
-            .arg("--db")
-            .arg(self.db())
+            .args(storage)
             .args(extra)
+            .current_dir(self.dir.path())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("log file"));
         for &(key, value) in env {

@@ -1,0 +1,356 @@
+//! The Redis backend (`--redis`) against a real `redis-server` that each
+//! test starts on 127.0.0.1 (see common/redis_server.rs): counting through
+//! the HTTP API into the one hash, two instances sharing one Redis, totals
+//! across restarts of the service and of Redis, and start-up errors.
+//! Without `redis-server` the tests that need it print SKIPPED and return;
+//! the start-up checks that need no server always run.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::redis_server::{Persistence, RedisServer};
+use common::{Sandbox, ALPHA_BASE, BROWSER};
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn views(pairs: &[(&str, i64)]) -> Vec<(String, i64)> {
+    pairs.iter().map(|&(id, n)| (id.to_string(), n)).collect()
+}
+
+/// No SQLite file appears, neither the sandbox's nor the default one (the
+/// service runs in the sandbox directory).
+fn assert_no_database(sandbox: &Sandbox) {
+    for name in ["counter.sqlite3", "pufa-counter.sqlite3"] {
+        let path = sandbox.dir.path().join(name);
+        assert!(!path.exists(), "{} was created", path.display());
+    }
+}
+
+#[tokio::test]
+async fn counts_through_the_http_api_into_one_redis_hash() {
+    let Some(redis) = RedisServer::start("counts_through_the_http_api_into_one_redis_hash") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    let log = server.log_text();
+    assert!(
+        log.contains(&format!("Redis {} (hash pufa:views)", redis.url())),
+        "{log}"
+    );
+    // This test server keeps nothing on disk, and the log says what that
+    // means for acknowledged views.
+    assert!(
+        log.contains("warning: Redis has appendonly no: views acknowledged"),
+        "{log}"
+    );
+
+    let first = server.view("alpha", "203.0.113.1").await;
+    assert_eq!(
+        first.body,
+        json!({ "id": "alpha", "views": ALPHA_BASE + 1, "counted": true })
+    );
+    assert_eq!(
+        server.view("alpha", "203.0.113.2").await.views(),
+        ALPHA_BASE + 2
+    );
+    assert_eq!(server.view("beta", "203.0.113.1").await.views(), 1);
+    // A repeat, a bot and an unknown id are answered and not stored.
+    let again = server.view("alpha", "203.0.113.1").await;
+    assert!(!again.counted());
+    assert_eq!(again.views(), ALPHA_BASE + 2);
+    let bot = server
+        .post("alpha", Some("203.0.113.3"), Some("curl/8.5.0"))
+        .await;
+    assert_eq!((bot.counted(), bot.views()), (false, ALPHA_BASE + 2));
+    let unknown = server.view("no-such-bulletin", "203.0.113.1").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    assert_eq!(
+        server.totals(&["alpha", "beta", "gamma-2_x", "nope"]).await,
+        json!({
+            "views": { "alpha": ALPHA_BASE + 2, "beta": 1, "gamma-2_x": 0 },
+            "unknown": ["nope"]
+        })
+    );
+    assert_eq!(redis.views(), views(&[("alpha", 2), ("beta", 1)]));
+    assert_no_database(&sandbox);
+}
+
+#[tokio::test]
+async fn the_environment_variable_selects_redis() {
+    let Some(redis) = RedisServer::start("the_environment_variable_selects_redis") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let url = redis.url();
+    let server = sandbox
+        .launch(&[], &[], &[("PUFA_COUNTER_REDIS", url.as_str())])
+        .await;
+    assert!(server.post("beta", None, Some(BROWSER)).await.counted());
+    assert_eq!(redis.views(), views(&[("beta", 1)]));
+    assert_no_database(&sandbox);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_sharing_one_redis_see_each_others_counts() {
+    let Some(redis) = RedisServer::start("two_instances_sharing_one_redis_see_each_others_counts")
+    else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let a = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    let b = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+
+    assert_eq!(a.view("alpha", "203.0.113.1").await.views(), ALPHA_BASE + 1);
+    // B never counted this view: it reads the total from Redis.
+    assert_eq!(b.total("alpha").await, ALPHA_BASE + 1);
+    // B's own answer includes A's view, and A's list page includes B's.
+    assert_eq!(b.view("alpha", "203.0.113.2").await.views(), ALPHA_BASE + 2);
+    assert_eq!(a.total("alpha").await, ALPHA_BASE + 2);
+    // A's repeat-view answer (not counted) shows the shared total too.
+    let repeat = a.view("alpha", "203.0.113.1").await;
+    assert_eq!((repeat.counted(), repeat.views()), (false, ALPHA_BASE + 2));
+
+    // Both at once: 400 views from distinct clients, half through each
+    // instance, 16 in flight; none lost, none counted twice.
+    const VIEWS: usize = 400;
+    const WORKERS: usize = 16;
+    let urls = Arc::new([a.url.clone(), b.url.clone()]);
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..WORKERS {
+        let (http, urls) = (a.http.clone(), urls.clone());
+        workers.spawn(async move {
+            let mut counted = 0u64;
+            for n in (worker..VIEWS).step_by(WORKERS) {
+                let response = http
+                    .post(format!("{}/api/views/beta", urls[n % 2]))
+                    .header("user-agent", BROWSER)
+                    .header("x-forwarded-for", format!("10.1.{}.{}", n / 256, n % 256))
+                    .send()
+                    .await
+                    .expect("answered");
+                assert_eq!(response.status(), StatusCode::OK);
+                let body: serde_json::Value = response.json().await.expect("JSON");
+                counted += u64::from(body["counted"] == true);
+            }
+            counted
+        });
+    }
+    let mut counted = 0;
+    while let Some(result) = workers.join_next().await {
+        counted += result.expect("worker finished");
+    }
+    assert_eq!(counted, VIEWS as u64);
+    assert_eq!(a.total("beta").await, VIEWS as u64);
+    assert_eq!(b.total("beta").await, VIEWS as u64);
+    assert_eq!(
+        redis.views(),
+        views(&[("alpha", 2), ("beta", VIEWS as i64)])
+    );
+}
+
+#[tokio::test]
+async fn totals_survive_a_service_restart() {
+    let Some(redis) = RedisServer::start("totals_survive_a_service_restart") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let mut server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    server.view("beta", "203.0.113.1").await;
+    server.view("beta", "203.0.113.2").await;
+    let status = server.terminate();
+    assert!(status.success(), "{status}; log:\n{}", server.log_text());
+    let log = server.log_text();
+    assert!(log.contains("2 views committed"), "{log}");
+
+    let mut server = sandbox.start_redis(&redis.url(), &[]).await;
+    assert_eq!(server.total("beta").await, 2);
+    assert_eq!(server.total("alpha").await, ALPHA_BASE);
+    assert!(server.post("beta", None, Some(BROWSER)).await.counted());
+    // SIGKILL: an answered view is already in Redis, nothing to flush.
+    server.kill();
+    let server = sandbox.start_redis(&redis.url(), &[]).await;
+    assert_eq!(server.total("beta").await, 3);
+    assert_eq!(redis.views(), views(&[("beta", 3)]));
+}
+
+/// With `appendfsync always` an acknowledged view survives a crash of
+/// Redis itself; while Redis is down the service refuses with 503 and
+/// stores nothing, and it reconnects by itself when Redis is back.
+#[tokio::test]
+async fn acknowledged_views_survive_a_redis_crash_and_the_service_reconnects() {
+    let test = "acknowledged_views_survive_a_redis_crash_and_the_service_reconnects";
+    if !RedisServer::available(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut redis = RedisServer::start_in(dir.path(), None, Persistence::AofAlways);
+    let sandbox = Sandbox::new();
+    let server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    let log = server.log_text();
+    assert!(!log.contains("warning"), "appendfsync always warned: {log}");
+    for n in 1..=5 {
+        let posted = server.view("alpha", &format!("203.0.113.{n}")).await;
+        assert!(posted.counted(), "{posted:?}");
+    }
+
+    redis.kill();
+    let down = server.view("alpha", "203.0.113.50").await;
+    assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE, "{down:?}");
+    assert_eq!(down.body["error"], "unavailable");
+    let (status, body) = server.totals_raw("ids=alpha").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"], "unavailable");
+
+    // Same port and directory: Redis replays its append-only file.
+    let redis = RedisServer::start_in(dir.path(), Some(redis.port), Persistence::AofAlways);
+    assert_eq!(redis.views(), views(&[("alpha", 5)]));
+
+    // The client whose view was refused retries (the window forgot it) and
+    // counts once the service's connections are back. Bounded readiness
+    // polling: a reconnect attempt may still be under way.
+    let mut recounted = None;
+    for attempt in 1..=200 {
+        let posted = server.view("alpha", "203.0.113.50").await;
+        if posted.status == StatusCode::OK {
+            println!("the view was stored at attempt {attempt}");
+            recounted = Some(posted);
+            break;
+        }
+        assert_eq!(posted.status, StatusCode::SERVICE_UNAVAILABLE, "{posted:?}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let recounted = recounted.expect("the service reconnected to Redis");
+    assert!(recounted.counted());
+    assert_eq!(recounted.views(), ALPHA_BASE + 6);
+    let mut total = None;
+    for attempt in 1..=200 {
+        let (status, body) = server.totals_raw("ids=alpha").await;
+        if status == StatusCode::OK {
+            println!("totals were read at attempt {attempt}");
+            total = body["views"]["alpha"].as_u64();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(total, Some(ALPHA_BASE + 6));
+    assert_eq!(redis.views(), views(&[("alpha", 6)]));
+    let log = server.log_text();
+    assert!(log.contains("was not stored"), "{log}");
+}
+
+#[tokio::test]
+async fn a_hash_value_that_is_not_a_count_stops_the_start() {
+    let Some(redis) = RedisServer::start("a_hash_value_that_is_not_a_count_stops_the_start") else {
+        return;
+    };
+    let _: i64 = redis::cmd("HSET")
+        .arg("pufa:views")
+        .arg("alpha")
+        .arg("many")
+        .query(&mut redis.connection())
+        .expect("HSET");
+    let sandbox = Sandbox::new();
+    let output = common::command()
+        .arg("--data")
+        .arg(sandbox.data())
+        .arg("--redis")
+        .arg(redis.url())
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("pufa:views field “alpha” holds “many”"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unreachable_redis_is_a_clear_startup_error() {
+    let sandbox = Sandbox::new();
+    // A port bound but not listening: connecting is refused, and no other
+    // test's redis-server can take it meanwhile.
+    let reserved = tokio::net::TcpSocket::new_v4().expect("socket");
+    reserved
+        .bind("127.0.0.1:0".parse().expect("address"))
+        .expect("bound");
+    let port = reserved.local_addr().expect("address").port();
+    let output = common::command()
+        .arg("--data")
+        .arg(sandbox.data())
+        .arg("--redis")
+        .arg(format!("redis://:s3cret@127.0.0.1:{port}/"))
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .current_dir(sandbox.dir.path())
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "cannot connect to Redis at redis://:***@127.0.0.1:{port}/"
+        )) && stderr.contains("--redis"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        !stderr.contains("s3cret"),
+        "the password was logged: {stderr}"
+    );
+    assert!(output.stdout.is_empty(), "it listened anyway");
+    assert_no_database(&sandbox);
+    drop(reserved);
+}
+
+#[test]
+fn redis_and_db_together_are_refused() {
+    let sandbox = Sandbox::new();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = common::command();
+        command
+            .arg("--data")
+            .arg(sandbox.data())
+            .args(args)
+            .current_dir(sandbox.dir.path());
+        for &(key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("runs");
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let both = ["--redis", "redis://127.0.0.1:6379/", "--db", "x.sqlite3"];
+    let stderr = run(&both, &[]);
+    assert!(
+        stderr.contains("--redis") && stderr.contains("--db"),
+        "{stderr}"
+    );
+    // A database named in the environment counts as given.
+    let stderr = run(
+        &["--redis", "redis://127.0.0.1:6379/"],
+        &[("PUFA_COUNTER_DB", "x.sqlite3")],
+    );
+    assert!(
+        stderr.contains("--redis") && stderr.contains("--db"),
+        "{stderr}"
+    );
+    // Refused URLs are shown without their password.
+    let stderr = run(&["--redis", "rediss://:s3cret@127.0.0.1:6380/"], &[]);
+    assert!(stderr.contains("no TLS"), "{stderr}");
+    let stderr = run(&["--redis", "redis:/:s3cret@127.0.0.1/"], &[]);
+    assert!(stderr.contains("not a Redis URL"), "{stderr}");
+    for stderr in [&stderr, &run(&["--redis", "rediss://:s3cret@h/"], &[])] {
+        assert!(
+            !stderr.contains("s3cret"),
+            "the password was shown: {stderr}"
+        );
+    }
+    assert_no_database(&sandbox);
+}

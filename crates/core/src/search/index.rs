@@ -42,6 +42,20 @@ type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 const PAIR_FLAG: u64 = 1 << 42;
 const WORD_FLAG: u64 = 1 << 43;
 
+/// The index key of a character or pair token. Indexing, querying and
+/// related articles must encode tokens identically, so only this does it.
+fn cjk_key(t: Token) -> Option<u64> {
+    match t {
+        Token::Char(c) => Some(c as u64),
+        Token::Pair(a, b) => Some(PAIR_FLAG | (a as u64) << 21 | b as u64),
+        Token::Word(_) => None,
+    }
+}
+
+fn word_key(id: u32) -> u64 {
+    WORD_FLAG | u64::from(id)
+}
+
 /// How often one token occurs in one article's title and body.
 #[derive(Clone, Copy, Debug)]
 struct Posting {
@@ -138,13 +152,13 @@ impl SearchIndex {
         index
     }
 
-    fn word_key(&mut self, w: &str) -> u64 {
+    fn intern_word(&mut self, w: &str) -> u64 {
         let next = self.words.len() as u32;
         let id = *self.word_ids.entry(w.to_string()).or_insert(next);
         if id == next {
             self.words.push(w.to_string());
         }
-        WORD_FLAG | u64::from(id)
+        word_key(id)
     }
 
     /// Count the tokens of normalised `text` into `counts`; returns how many.
@@ -154,9 +168,8 @@ impl SearchIndex {
         let n = keys.len() as u32;
         for t in keys {
             let key = match t {
-                Token::Char(c) => c as u64,
-                Token::Pair(a, b) => PAIR_FLAG | (a as u64) << 21 | b as u64,
-                Token::Word(w) => self.word_key(w),
+                Token::Word(w) => self.intern_word(w),
+                other => cjk_key(other).unwrap_or_default(),
             };
             let entry = counts.entry(key).or_default();
             if title {
@@ -180,15 +193,14 @@ impl SearchIndex {
     /// indexed word that contains it (so `202` finds `2021`).
     fn keys_for(&self, t: Token) -> Vec<u64> {
         match t {
-            Token::Char(c) => vec![c as u64],
-            Token::Pair(a, b) => vec![PAIR_FLAG | (a as u64) << 21 | b as u64],
             Token::Word(w) => self
                 .words
                 .iter()
                 .enumerate()
                 .filter(|(_, word)| word.contains(w))
-                .map(|(id, _)| WORD_FLAG | id as u64)
+                .map(|(id, _)| word_key(id as u32))
                 .collect(),
+            other => cjk_key(other).into_iter().collect(),
         }
     }
 
@@ -354,10 +366,10 @@ impl SearchIndex {
         let mut keys: Vec<u64> = Vec::new();
         tokens(&d.title, |t| match t {
             Token::Pair(a, b) if ignore.contains([a, b].iter().collect::<String>().as_str()) => {}
-            Token::Pair(a, b) => keys.push(PAIR_FLAG | (a as u64) << 21 | b as u64),
+            Token::Pair(..) => keys.extend(cjk_key(t)),
             Token::Word(w) => {
                 if let Some(&id) = self.word_ids.get(w) {
-                    keys.push(WORD_FLAG | u64::from(id));
+                    keys.push(word_key(id));
                 }
             }
             Token::Char(_) => {}

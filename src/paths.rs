@@ -6,6 +6,7 @@
 
 use std::sync::OnceLock;
 
+use pufa_core::meta::SiteRoot;
 use pufa_core::url::base_path;
 use pufa_core::Target;
 
@@ -22,37 +23,31 @@ pub fn base() -> &'static str {
     })
 }
 
+/// URLs of this deployment's pages (the shapes live in `SiteRoot`).
+fn site() -> SiteRoot {
+    SiteRoot(base().to_string())
+}
+
 pub fn home() -> String {
-    format!("{}/", base())
+    site().home()
 }
 
 /// Page 1 of a channel has the short URL; later pages add the number.
 pub fn channel(id: &str, page: usize) -> String {
-    if page <= 1 {
-        format!("{}/channel/{id}", base())
-    } else {
-        format!("{}/channel/{id}/{page}", base())
-    }
+    site().channel_page(id, page)
 }
 
 pub fn article(id: &str) -> String {
-    format!("{}/article/{id}", base())
+    site().article(id)
 }
 
 /// The search page; `query` is a query string without `?` (may be empty).
 pub fn search(query: &str) -> String {
-    if query.is_empty() {
-        format!("{}/search", base())
-    } else {
-        format!("{}/search?{query}", base())
-    }
+    site().search(query)
 }
 
 pub fn target(t: &Target) -> String {
-    match t {
-        Target::Home => home(),
-        Target::Channel(id) => channel(id, 1),
-    }
+    site().target(t)
 }
 
 /// Data files are fetched relative to `<base href>`, so they follow the

@@ -40,24 +40,19 @@ pub fn ChannelPage() -> impl IntoView {
             .iter()
             .map(|b| ListItem::new(b, store.channel_name(&b.channel), true))
             .collect();
-        let children = store
-            .children(&id)
+        let sub_channels = store.children(&id);
+        let has_children = !sub_channels.is_empty();
+        let children = sub_channels
             .into_iter()
             .map(|c| view! { <li><a href=paths::channel(&c.id, 1)>{c.name.clone()}</a></li> })
             .collect_view();
-        let has_children = !store.children(&id).is_empty();
         let title = if pager.page > 1 {
             format!("{}（第{}页）", channel.name, pager.page)
         } else {
             channel.name.clone()
         };
         let channel_id = id.clone();
-        let root = site_root();
-        let url = if pager.page > 1 {
-            format!("{}/{}", root.channel(&id), pager.page)
-        } else {
-            root.channel(&id)
-        };
+        let url = site_root().channel_page(&id, pager.page);
         let description = format!("{}「{}」栏目文章列表。", store.site.name, channel.name);
         view! {
             <Title text=page_title(&title, &store.site.name)/>

@@ -10,7 +10,8 @@ use crate::store::Store;
 use crate::trail::{article_trail, Target};
 
 /// Where the site lives: `https://host/pufa` (origin + base path, no
-/// trailing slash). Used to make absolute URLs.
+/// trailing slash) for absolute URLs, or just the base path (`""`, `/pufa`)
+/// for links. The one place the shape of every page's URL is decided.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteRoot(pub String);
 
@@ -22,7 +23,23 @@ impl SiteRoot {
         format!("{}/article/{id}", self.0)
     }
     pub fn channel(&self, id: &str) -> String {
-        format!("{}/channel/{id}", self.0)
+        self.channel_page(id, 1)
+    }
+    /// Page 1 of a channel has the short URL; later pages add the number.
+    pub fn channel_page(&self, id: &str, page: usize) -> String {
+        if page <= 1 {
+            format!("{}/channel/{id}", self.0)
+        } else {
+            format!("{}/channel/{id}/{page}", self.0)
+        }
+    }
+    /// The search page; `query` is a query string without `?` (may be empty).
+    pub fn search(&self, query: &str) -> String {
+        if query.is_empty() {
+            format!("{}/search", self.0)
+        } else {
+            format!("{}/search?{query}", self.0)
+        }
     }
     pub fn target(&self, t: &Target) -> String {
         match t {
@@ -133,6 +150,34 @@ mod tests {
             Store::from_json(SITE, BULLETINS).unwrap(),
             SiteRoot("https://pufa.example.cn/pufa".into()),
         )
+    }
+
+    #[test]
+    fn url_shapes_with_and_without_a_base_path() {
+        for (base, prefix) in [
+            ("", ""),
+            ("/pufa", "/pufa"),
+            ("https://a.cn", "https://a.cn"),
+        ] {
+            let r = SiteRoot(base.into());
+            assert_eq!(r.home(), format!("{prefix}/"));
+            assert_eq!(r.channel("xinzhou"), format!("{prefix}/channel/xinzhou"));
+            assert_eq!(
+                r.channel_page("xinzhou", 1),
+                format!("{prefix}/channel/xinzhou")
+            );
+            assert_eq!(
+                r.channel_page("xinzhou", 2),
+                format!("{prefix}/channel/xinzhou/2")
+            );
+            assert_eq!(r.article("a1"), format!("{prefix}/article/a1"));
+            assert_eq!(r.search(""), format!("{prefix}/search"));
+            assert_eq!(
+                r.search("q=%E6%B3%95"),
+                format!("{prefix}/search?q=%E6%B3%95")
+            );
+            assert_eq!(r.target(&Target::Home), format!("{prefix}/"));
+        }
     }
 
     #[test]

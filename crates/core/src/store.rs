@@ -140,16 +140,12 @@ impl Store {
         out
     }
 
-    /// True when `id` is `ancestor` or lies below it.
-    pub fn is_within(&self, id: &str, ancestor: &str) -> bool {
-        self.channel_path(id).iter().any(|c| c.id == ancestor)
-    }
-
     /// Bulletins filed under the channel or any channel below it, newest first.
     pub fn in_channel(&self, id: &str) -> Vec<&Bulletin> {
+        let within = self.descendants(id);
         self.bulletins
             .iter()
-            .filter(|b| self.is_within(&b.channel, id))
+            .filter(|b| within.contains(&b.channel))
             .collect()
     }
 

@@ -16,18 +16,8 @@ async fn counts_views_on_top_of_the_exported_counts() {
     let sandbox = Sandbox::new();
     let server = sandbox.start(&["--trust-proxy"]).await;
 
-    let first = server.view("alpha", "203.0.113.1").await;
-    assert_eq!(first.status, StatusCode::OK);
-    assert_eq!(
-        first.body,
-        json!({ "id": "alpha", "views": ALPHA_BASE + 1, "counted": true })
-    );
-    assert_eq!(
-        server.view("alpha", "203.0.113.2").await.views(),
-        ALPHA_BASE + 2
-    );
-    // `null` and a missing count both start at 0.
-    assert_eq!(server.view("beta", "203.0.113.1").await.views(), 1);
+    common::check_first_views(&server).await;
+    // A missing count starts at 0 like `null`.
     assert_eq!(server.view("gamma-2_x", "203.0.113.1").await.views(), 1);
 
     let totals = server.totals(&["alpha", "beta", "gamma-2_x"]).await;

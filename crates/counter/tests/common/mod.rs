@@ -279,3 +279,19 @@ pub fn stored_rows(db: &Path) -> Vec<(String, i64)> {
         .map(|row| row.expect("row"))
         .collect()
 }
+
+/// The first views every storage backend must count the same way: on top
+/// of the exported count, one per client, the data's `null` starting at 0.
+pub async fn check_first_views(server: &Server) {
+    let first = server.view("alpha", "203.0.113.1").await;
+    assert_eq!(first.status, reqwest::StatusCode::OK);
+    assert_eq!(
+        first.body,
+        serde_json::json!({ "id": "alpha", "views": ALPHA_BASE + 1, "counted": true })
+    );
+    assert_eq!(
+        server.view("alpha", "203.0.113.2").await.views(),
+        ALPHA_BASE + 2
+    );
+    assert_eq!(server.view("beta", "203.0.113.1").await.views(), 1);
+}

@@ -38,7 +38,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-const SITE: &str = include_str!("../../../public/data/site.json");
+const SITE: &str = include_str!("../../../tests/fixtures/json/site.json");
 const QUERIES_PER_LENGTH: usize = 300;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

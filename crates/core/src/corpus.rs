@@ -279,7 +279,7 @@ mod tests {
     use super::*;
     use crate::{decode_bulletins, decode_site};
 
-    const SITE: &str = include_str!("../../../public/data/site.json");
+    const SITE: &str = include_str!("../../../tests/fixtures/json/site.json");
 
     #[test]
     fn same_seed_same_corpus_and_it_decodes() {

@@ -13,7 +13,10 @@ use serde_json::value::RawValue;
 
 use crate::date::parse_published;
 use crate::error::DataError;
-use crate::model::{Block, Bulletin, Channel, Link, Site, SiteData};
+use crate::model::{Block, Bulletin, Channel, Link, Site, SiteData, DEFAULT_PER_PAGE};
+
+/// Largest list page size a site file may ask for.
+pub const MAX_PER_PAGE: usize = 100;
 use crate::url::{check_endpoint, check_url};
 
 pub const SITE_FILE: &str = "site.json";
@@ -37,6 +40,8 @@ struct RawSite {
     description: String,
     #[serde(default)]
     counter: Option<String>,
+    #[serde(default)]
+    per_page: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -79,10 +84,23 @@ struct RawBulletin {
 }
 
 #[derive(Deserialize)]
-#[serde(tag = "type", content = "text", rename_all = "lowercase")]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 enum RawBlock {
-    Heading(String),
-    Paragraph(String),
+    Heading {
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    List {
+        #[serde(default)]
+        ordered: bool,
+        items: Vec<String>,
+    },
+    Image {
+        src: String,
+        alt: String,
+    },
 }
 
 /// Where in a file a raw element sits, for error messages.
@@ -193,13 +211,16 @@ fn serde_message(e: &serde_json::Error) -> String {
         return format!("类型不对：{text}");
     }
     if text.starts_with("unknown variant") {
-        return format!("正文段落的 type 只能是 heading 或 paragraph：{text}");
+        return format!(
+            "正文段落的 type 只能是 heading、paragraph、list 或 image：{text}"
+        );
     }
     format!("JSON 格式错误：{text}")
 }
 
-/// Ids end up in URLs: keep them to characters that need no escaping.
-fn check_id(id: &str) -> Result<(), String> {
+/// Ids end up in URLs and file names: keep them to characters that need no
+/// escaping, and to a length every file system and the counter accept.
+pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("id 为空".into());
     }
@@ -209,7 +230,31 @@ fn check_id(id: &str) -> Result<(), String> {
     {
         return Err(format!("id“{id}”只能包含英文字母、数字、- 和 _"));
     }
+    if id.len() > MAX_ID_LEN {
+        return Err(format!("id“{id}”太长：最多 {MAX_ID_LEN} 个字符"));
+    }
     Ok(())
+}
+
+/// Longest id accepted (the view counter refuses longer ones).
+pub const MAX_ID_LEN: usize = 128;
+
+/// Where a compiled image may point: a file the build copied into
+/// `media/`, named with letters, digits, `.`, `-` and `_` only. Nothing
+/// else (no scheme, no `..`, no query) ever reaches an `<img src>`.
+pub fn check_media_src(src: &str) -> Result<(), String> {
+    let ok = src.strip_prefix("media/").is_some_and(|name| {
+        !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("图片地址“{src}”无效：应为构建生成的 media/文件名"))
+    }
 }
 
 fn whole_file<'a, T: Deserialize<'a>>(file: &str, src: &'a str) -> Result<T, DataError> {
@@ -271,11 +316,23 @@ pub fn decode_site(src: &str) -> Result<SiteData, DataError> {
             url: link.url,
         });
     }
+    let per_page = match raw.site.per_page {
+        None => DEFAULT_PER_PAGE,
+        Some(n @ 1..=MAX_PER_PAGE) => n,
+        Some(n) => {
+            return Err(DataError::new(
+                file,
+                "site.per_page",
+                format!("每页篇数 {n} 无效：应在 1 到 {MAX_PER_PAGE} 之间"),
+            ))
+        }
+    };
     Ok(SiteData {
         site: Site {
             name: raw.site.name.trim().to_string(),
             description: raw.site.description.trim().to_string(),
             counter,
+            per_page,
         },
         channels,
         links,
@@ -318,79 +375,179 @@ fn decode_channels(
 
 /// Decode and validate `bulletins.json` against the channels of `site`.
 pub fn decode_bulletins(src: &str, site: &SiteData) -> Result<Vec<Bulletin>, DataError> {
-    let file = BULLETINS_FILE;
+    decode_bulletins_in(BULLETINS_FILE, src, site)
+}
+
+/// [`decode_bulletins`] for a file of that shape under another name (the
+/// compiled search data).
+pub fn decode_bulletins_in(
+    file: &str,
+    src: &str,
+    site: &SiteData,
+) -> Result<Vec<Bulletin>, DataError> {
     let raw: RawBulletinsFile = whole_file(file, src)?;
     let spot = Spot { file, src };
-    let mut channel_ids = HashSet::new();
-    collect_ids(&site.channels, &mut channel_ids);
+    let channel_ids = channel_ids(&site.channels);
     let mut ids = HashSet::new();
     let mut out = Vec::with_capacity(raw.bulletins.len());
     for (i, item) in raw.bulletins.iter().enumerate() {
         let field = format!("bulletins[{i}]");
-        let err =
-            |key: &str, message: String| spot.error(item, format!("{field}.{key}"), key, message);
-        let b: RawBulletin = spot.parse(item, &field)?;
-        check_id(&b.id).map_err(|why| err("id", why))?;
+        let b = decode_one(&spot, item, &field, &channel_ids)?;
         if !ids.insert(b.id.clone()) {
-            return Err(err("id", format!("文章 id“{}”重复", b.id)));
-        }
-        let title = b.title.trim();
-        if title.is_empty() {
-            return Err(err("title", "标题为空".into()));
-        }
-        if !channel_ids.contains(b.channel.as_str()) {
-            return Err(err(
-                "channel",
-                format!(
-                    "未知栏目“{}”：site.json 的 channels 里没有这个 id",
-                    b.channel
-                ),
+            return Err(spot.error(
+                item,
+                format!("{field}.id"),
+                "id",
+                format!("文章 id“{}”重复", b.id),
             ));
         }
-        let published = parse_published(&b.published).ok_or_else(|| {
-            err(
+        out.push(b);
+    }
+    Ok(out)
+}
+
+/// Every channel id of a channel tree.
+pub fn channel_ids(channels: &[Channel]) -> HashSet<&str> {
+    let mut out = HashSet::new();
+    collect_ids(channels, &mut out);
+    out
+}
+
+/// Decode one bulletin object found at `field` of `file`.
+pub fn decode_bulletin_at(
+    file: &str,
+    src: &str,
+    item: &RawValue,
+    field: &str,
+    channel_ids: &HashSet<&str>,
+) -> Result<Bulletin, DataError> {
+    decode_one(&Spot { file, src }, item, field, channel_ids)
+}
+
+fn decode_one(
+    spot: &Spot,
+    item: &RawValue,
+    field: &str,
+    channel_ids: &HashSet<&str>,
+) -> Result<Bulletin, DataError> {
+    let b: RawBulletin = spot.parse(item, field)?;
+    let fields = BulletinFields {
+        id: b.id,
+        title: b.title,
+        channel: b.channel,
+        published: b.published,
+        source: b.source,
+        views: b.views,
+        sample: b.sample,
+        body: b.body.into_iter().map(RawBlock::into_block).collect(),
+    };
+    fields.validate(channel_ids).map_err(|(path, message)| {
+        // The line is found through the top-level key (`body` for
+        // `body[2].text`).
+        let key = path.split(['[', '.']).next().unwrap_or("");
+        spot.error(item, format!("{field}.{path}"), key, message)
+    })
+}
+
+impl RawBlock {
+    fn into_block(self) -> Block {
+        match self {
+            RawBlock::Heading { text } => Block::Heading(text),
+            RawBlock::Paragraph { text } => Block::Paragraph(text),
+            RawBlock::List { ordered, items } => Block::List { ordered, items },
+            RawBlock::Image { src, alt } => Block::Image { src, alt },
+        }
+    }
+}
+
+/// A bulletin as written, before the rules every source of bulletins
+/// (JSON data, Markdown content, imports) must pass.
+pub struct BulletinFields {
+    pub id: String,
+    pub title: String,
+    pub channel: String,
+    pub published: String,
+    pub source: Option<String>,
+    pub views: Option<u64>,
+    pub sample: bool,
+    pub body: Vec<Block>,
+}
+
+impl BulletinFields {
+    /// Check and tidy every field. The error names the field (`title`,
+    /// `body[2].text`, …) and says in Chinese what is wrong. Ids are not
+    /// checked for uniqueness here: that needs the whole set.
+    pub fn validate(self, channel_ids: &HashSet<&str>) -> Result<Bulletin, (String, String)> {
+        let bad = |path: &str, why: String| (path.to_string(), why);
+        check_id(&self.id).map_err(|why| bad("id", why))?;
+        let title = self.title.trim();
+        if title.is_empty() {
+            return Err(bad("title", "标题为空".into()));
+        }
+        if !channel_ids.contains(self.channel.as_str()) {
+            return Err(bad(
+                "channel",
+                format!("未知栏目“{}”：站点文件的 channels 里没有这个 id", self.channel),
+            ));
+        }
+        let published = parse_published(&self.published).ok_or_else(|| {
+            bad(
                 "published",
                 format!(
                     "发布时间“{}”无效：应为 YYYY-MM-DD HH:MM（北京时间）或带时区的 RFC 3339 时间",
-                    b.published
+                    self.published
                 ),
             )
         })?;
-        if b.body.is_empty() {
-            return Err(err("body", "正文为空".into()));
+        if self.body.is_empty() {
+            return Err(bad("body", "正文为空".into()));
         }
-        let mut body = Vec::with_capacity(b.body.len());
-        for (j, block) in b.body.into_iter().enumerate() {
+        let mut body = Vec::with_capacity(self.body.len());
+        for (j, block) in self.body.into_iter().enumerate() {
+            let n = j + 1;
             let block = match block {
-                RawBlock::Heading(t) => Block::Heading(t.trim().to_string()),
-                RawBlock::Paragraph(t) => Block::Paragraph(t.trim().to_string()),
+                Block::Heading(t) => Block::Heading(t.trim().to_string()),
+                Block::Paragraph(t) => Block::Paragraph(t.trim().to_string()),
+                Block::List { ordered, items } => {
+                    let items: Vec<String> = items.iter().map(|t| t.trim().to_string()).collect();
+                    if items.iter().any(String::is_empty) {
+                        return Err(bad(&format!("body[{j}].items"), format!("正文第 {n} 段的列表里有空的项目")));
+                    }
+                    Block::List { ordered, items }
+                }
+                Block::Image { src, alt } => {
+                    check_media_src(&src)
+                        .map_err(|why| bad(&format!("body[{j}].src"), format!("正文第 {n} 段：{why}")))?;
+                    let alt = alt.trim().to_string();
+                    if alt.is_empty() {
+                        return Err(bad(
+                            &format!("body[{j}].alt"),
+                            format!("正文第 {n} 段的图片缺少说明文字（读屏软件要读给看不见的读者）"),
+                        ));
+                    }
+                    Block::Image { src, alt }
+                }
             };
-            if block.text().is_empty() {
-                return Err(spot.error(
-                    item,
-                    format!("{field}.body[{j}].text"),
-                    "body",
-                    format!("正文第 {} 段是空的", j + 1),
-                ));
+            if block.text().trim().is_empty() {
+                return Err(bad(&format!("body[{j}].text"), format!("正文第 {n} 段是空的")));
             }
             body.push(block);
         }
-        let source = b
+        let source = self
             .source
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
-        out.push(Bulletin {
-            id: b.id,
+        Ok(Bulletin {
+            id: self.id,
             title: title.to_string(),
-            channel: b.channel,
+            channel: self.channel,
             published,
             source,
-            views: b.views,
-            sample: b.sample,
+            views: self.views,
+            sample: self.sample,
             body,
-        });
+        })
     }
-    Ok(out)
 }
 
 fn collect_ids<'a>(channels: &'a [Channel], into: &mut HashSet<&'a str>) {

@@ -5,6 +5,7 @@
 //! later, in native content tools). Nothing in this crate panics on any input:
 //! bad data becomes a [`DataError`] that names the file, field and line.
 
+pub mod compiled;
 pub mod corpus;
 pub mod date;
 pub mod decode;
@@ -19,7 +20,7 @@ pub mod url;
 
 pub use decode::{decode_bulletins, decode_site, BULLETINS_FILE, SITE_FILE};
 pub use error::DataError;
-pub use model::{Block, Bulletin, Channel, Link, Site, SiteData};
+pub use model::{Block, Bulletin, Channel, Link, Site, SiteData, DEFAULT_PER_PAGE};
 pub use paging::{PageItem, Pager};
-pub use store::Store;
+pub use store::{Catalog, Store};
 pub use trail::{Crumb, Target};

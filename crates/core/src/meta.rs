@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::date::{format_iso, format_minute};
 use crate::model::Bulletin;
-use crate::store::Store;
+use crate::store::Catalog;
 use crate::trail::{article_trail, Target};
 
 /// Where the site lives: `https://host/pufa` (origin + base path, no
@@ -59,8 +59,8 @@ pub fn description(b: &Bulletin) -> String {
 
 /// Keywords: the channel path and the site's theme; bulletins carry no
 /// keywords of their own.
-pub fn keywords(store: &Store, b: &Bulletin) -> String {
-    let mut words: Vec<String> = store
+pub fn keywords(catalog: &Catalog, b: &Bulletin) -> String {
+    let mut words: Vec<String> = catalog
         .channel_path(&b.channel)
         .iter()
         .map(|c| c.name.clone())
@@ -73,30 +73,30 @@ pub fn keywords(store: &Store, b: &Bulletin) -> String {
 /// The government article meta tags (`<meta name=… content=…>`), in the
 /// order such pages usually list them.
 pub fn government_tags(
-    store: &Store,
+    catalog: &Catalog,
     b: &Bulletin,
     root: &SiteRoot,
 ) -> Vec<(&'static str, String)> {
     vec![
-        ("SiteName", store.site.name.clone()),
+        ("SiteName", catalog.site.name.clone()),
         ("SiteDomain", root.home()),
-        ("ColumnName", store.channel_name(&b.channel).to_string()),
+        ("ColumnName", catalog.channel_name(&b.channel).to_string()),
         ("ArticleTitle", b.title.clone()),
         ("PubDate", format_minute(&b.published)),
         (
             "ContentSource",
-            b.source.clone().unwrap_or_else(|| store.site.name.clone()),
+            b.source.clone().unwrap_or_else(|| catalog.site.name.clone()),
         ),
-        ("Keywords", keywords(store, b)),
+        ("Keywords", keywords(catalog, b)),
         ("Description", description(b)),
         ("Url", root.article(&b.id)),
     ]
 }
 
 /// schema.org `NewsArticle` and `BreadcrumbList` of an article page.
-pub fn article_json_ld(store: &Store, b: &Bulletin, root: &SiteRoot) -> Value {
+pub fn article_json_ld(catalog: &Catalog, b: &Bulletin, root: &SiteRoot) -> Value {
     let url = root.article(&b.id);
-    let crumbs: Vec<Value> = article_trail(store, &b.channel)
+    let crumbs: Vec<Value> = article_trail(catalog, &b.channel)
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
@@ -109,7 +109,7 @@ pub fn article_json_ld(store: &Store, b: &Bulletin, root: &SiteRoot) -> Value {
         .collect();
     let publisher = json!({
         "@type": "Organization",
-        "name": store.site.name,
+        "name": catalog.site.name,
         "logo": { "@type": "ImageObject", "url": root.logo() },
     });
     let author = match &b.source {
@@ -125,7 +125,7 @@ pub fn article_json_ld(store: &Store, b: &Bulletin, root: &SiteRoot) -> Value {
                 "description": description(b),
                 "datePublished": format_iso(&b.published),
                 "inLanguage": "zh-CN",
-                "articleSection": store.channel_name(&b.channel),
+                "articleSection": catalog.channel_name(&b.channel),
                 "url": url,
                 "mainEntityOfPage": url,
                 "image": [root.logo()],
@@ -140,9 +140,10 @@ pub fn article_json_ld(store: &Store, b: &Bulletin, root: &SiteRoot) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
-    const SITE: &str = include_str!("../../../public/data/site.json");
-    const BULLETINS: &str = include_str!("../../../public/data/bulletins.json");
+    const SITE: &str = include_str!("../../../tests/fixtures/json/site.json");
+    const BULLETINS: &str = include_str!("../../../tests/fixtures/json/bulletins.json");
     const SEED: &str = "2021-xinzhou-qiwu-zongjie";
 
     fn setup() -> (Store, SiteRoot) {
@@ -184,7 +185,7 @@ mod tests {
     fn government_tags_of_the_seed() {
         let (store, root) = setup();
         let b = store.bulletin(SEED).unwrap();
-        let tags = government_tags(&store, b, &root);
+        let tags = government_tags(&store.catalog, b, &root);
         let get = |k: &str| tags.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("SiteName"), Some("新洲区普法网"));
         assert_eq!(get("ColumnName"), Some("新洲区"));
@@ -208,7 +209,7 @@ mod tests {
         let (store, root) = setup();
         let mut b = store.bulletin(SEED).unwrap().clone();
         b.title = "标题\"</script><script>alert(1)</script>".into();
-        let v = article_json_ld(&store, &b, &root);
+        let v = article_json_ld(&store.catalog, &b, &root);
         let text = serde_json::to_string(&v).unwrap();
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["@graph"][0]["headline"], b.title.as_str());

@@ -1,5 +1,6 @@
-//! The data model: what `public/data/site.json` and `bulletins.json` hold
-//! once decoded and validated. Plain values, no signals, no I/O.
+//! The data model: what the content (`content/site.toml` and one Markdown
+//! file per bulletin) and the compiled JSON files hold once decoded and
+//! validated. Plain values, no signals, no I/O.
 
 use chrono::{DateTime, FixedOffset};
 
@@ -22,7 +23,12 @@ pub struct Site {
     /// Optional view-counter service (`crates/counter`); `None` means the
     /// counts in the data are shown as they are.
     pub counter: Option<String>,
+    /// Bulletins per channel list page.
+    pub per_page: usize,
 }
+
+/// List page size when the site file does not set one.
+pub const DEFAULT_PER_PAGE: usize = 10;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Channel {
@@ -65,12 +71,23 @@ pub struct Bulletin {
 pub enum Block {
     Heading(String),
     Paragraph(String),
+    /// A bulleted (`ordered == false`) or numbered list of plain-text items.
+    List { ordered: bool, items: Vec<String> },
+    /// An image from the content's `media/` folder. `src` is the path the
+    /// build copied it to (`media/name-hash.png`, relative to the
+    /// deployment); `alt` is required, for readers who cannot see it.
+    Image { src: String, alt: String },
 }
 
 impl Block {
-    pub fn text(&self) -> &str {
+    /// The block's readable text: what search indexes and summaries read.
+    /// A list gives its items one per line; an image its alt text.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match self {
-            Block::Heading(t) | Block::Paragraph(t) => t,
+            Block::Heading(t) | Block::Paragraph(t) => Cow::Borrowed(t),
+            Block::List { items, .. } => Cow::Owned(items.join("\n")),
+            Block::Image { alt, .. } => Cow::Borrowed(alt),
         }
     }
 }
@@ -83,7 +100,7 @@ impl Bulletin {
             .iter()
             .find_map(|b| match b {
                 Block::Paragraph(t) => Some(t.as_str()),
-                Block::Heading(_) => None,
+                _ => None,
             })
             .unwrap_or("");
         let mut out: String = text.chars().take(max).collect();

@@ -1,9 +1,9 @@
-//! The decoded data set, with the look-ups pages need.
-//!
-//! Built once per data load; every page reads it. Bulletins are kept newest
-//! first (ties by id, so the order is stable across loads).
+//! The decoded data: the [`Catalog`] (site and channel tree) every page
+//! reads, and the [`Store`] of the whole archive that the content compiler
+//! works from. Bulletins are kept newest first (ties by id, so the order is
+//! stable across builds).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::decode::{decode_bulletins, decode_site};
 use crate::error::DataError;
@@ -18,26 +18,20 @@ pub struct ChannelNode {
     pub children: Vec<usize>,
 }
 
+/// The site and its channel tree, with the look-ups every page needs.
+/// This is all a page knows of the site besides its own data: it never
+/// holds the archive.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Store {
+pub struct Catalog {
     pub site: Site,
     pub links: Vec<Link>,
     channels: Vec<ChannelNode>,
     top: Vec<usize>,
     channel_index: HashMap<String, usize>,
-    bulletins: Vec<Bulletin>,
-    bulletin_index: HashMap<String, usize>,
 }
 
-impl Store {
-    /// Decode both data files and build the store.
-    pub fn from_json(site_json: &str, bulletins_json: &str) -> Result<Store, DataError> {
-        let site = decode_site(site_json)?;
-        let bulletins = decode_bulletins(bulletins_json, &site)?;
-        Ok(Store::new(site, bulletins))
-    }
-
-    pub fn new(data: SiteData, mut bulletins: Vec<Bulletin>) -> Store {
+impl Catalog {
+    pub fn new(data: SiteData) -> Catalog {
         let mut channels = Vec::new();
         let mut top = Vec::new();
         for c in &data.channels {
@@ -48,36 +42,13 @@ impl Store {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        bulletins.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
-        let bulletin_index = bulletins
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.id.clone(), i))
-            .collect();
-        Store {
+        Catalog {
             site: data.site,
             links: data.links,
             channels,
             top,
             channel_index,
-            bulletins,
-            bulletin_index,
         }
-    }
-
-    /// All bulletins, newest first.
-    pub fn bulletins(&self) -> &[Bulletin] {
-        &self.bulletins
-    }
-
-    /// Position of a bulletin in [`Store::bulletins`] (the search index's
-    /// document number).
-    pub fn position(&self, id: &str) -> Option<usize> {
-        self.bulletin_index.get(id).copied()
-    }
-
-    pub fn bulletin(&self, id: &str) -> Option<&Bulletin> {
-        self.bulletin_index.get(id).map(|&i| &self.bulletins[i])
     }
 
     pub fn channel(&self, id: &str) -> Option<&ChannelNode> {
@@ -98,8 +69,8 @@ impl Store {
     pub fn channel_path(&self, id: &str) -> Vec<&ChannelNode> {
         let mut path = Vec::new();
         let mut at = self.channel_index.get(id).copied();
-        // The tree is built from nested JSON, so parents never loop; the bound
-        // is a second guard.
+        // The tree is built from nested data, so parents never loop; the
+        // bound is a second guard.
         while let Some(i) = at {
             if path.len() > self.channels.len() {
                 break;
@@ -140,9 +111,66 @@ impl Store {
         out
     }
 
+    /// Display name of a channel, or its id when unknown.
+    pub fn channel_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.channel(id).map_or(id, |c| c.name.as_str())
+    }
+}
+
+/// The whole archive: the catalog and every bulletin. Built by the content
+/// compiler (and, until the search index is prebuilt, by the search page);
+/// reading pages never need it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Store {
+    pub catalog: Catalog,
+    bulletins: Vec<Bulletin>,
+    bulletin_index: HashMap<String, usize>,
+}
+
+impl Store {
+    /// Decode both JSON data files and build the store.
+    pub fn from_json(site_json: &str, bulletins_json: &str) -> Result<Store, DataError> {
+        let site = decode_site(site_json)?;
+        let bulletins = decode_bulletins(bulletins_json, &site)?;
+        Ok(Store::new(site, bulletins))
+    }
+
+    pub fn new(data: SiteData, bulletins: Vec<Bulletin>) -> Store {
+        Store::with_catalog(Catalog::new(data), bulletins)
+    }
+
+    pub fn with_catalog(catalog: Catalog, mut bulletins: Vec<Bulletin>) -> Store {
+        bulletins.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
+        let bulletin_index = bulletins
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
+        Store {
+            catalog,
+            bulletins,
+            bulletin_index,
+        }
+    }
+
+    /// All bulletins, newest first.
+    pub fn bulletins(&self) -> &[Bulletin] {
+        &self.bulletins
+    }
+
+    /// Position of a bulletin in [`Store::bulletins`] (the search index's
+    /// document number).
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.bulletin_index.get(id).copied()
+    }
+
+    pub fn bulletin(&self, id: &str) -> Option<&Bulletin> {
+        self.bulletin_index.get(id).map(|&i| &self.bulletins[i])
+    }
+
     /// Bulletins filed under the channel or any channel below it, newest first.
     pub fn in_channel(&self, id: &str) -> Vec<&Bulletin> {
-        let within = self.descendants(id);
+        let within: HashSet<String> = self.catalog.descendants(id).into_iter().collect();
         self.bulletins
             .iter()
             .filter(|b| within.contains(&b.channel))
@@ -167,11 +195,6 @@ impl Store {
         let older = same.get(pos + 1).copied();
         let newer = pos.checked_sub(1).and_then(|p| same.get(p).copied());
         (older, newer)
-    }
-
-    /// Display name of a channel, or its id when unknown.
-    pub fn channel_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.channel(id).map_or(id, |c| c.name.as_str())
     }
 }
 

@@ -3,7 +3,7 @@
 //! Built from the channel tree, never from stored text, so the old CMS
 //! artefact of a name shown twice (`新洲区 > 新洲区`) cannot come back.
 
-use crate::store::Store;
+use crate::store::Catalog;
 
 /// Where a crumb leads; the app turns it into a URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,12 +22,12 @@ pub struct Crumb {
 pub const HOME_LABEL: &str = "主页";
 
 /// The trail of a channel page: every crumb linked but the channel itself.
-pub fn channel_trail(store: &Store, channel: &str) -> Vec<Crumb> {
+pub fn channel_trail(catalog: &Catalog, channel: &str) -> Vec<Crumb> {
     let mut crumbs = vec![Crumb {
         label: HOME_LABEL.to_string(),
         target: Some(Target::Home),
     }];
-    for c in store.channel_path(channel) {
+    for c in catalog.channel_path(channel) {
         crumbs.push(Crumb {
             label: c.name.clone(),
             target: Some(Target::Channel(c.id.clone())),
@@ -37,10 +37,10 @@ pub fn channel_trail(store: &Store, channel: &str) -> Vec<Crumb> {
 }
 
 /// The trail of an article page: the channel path, all linked, then 正文.
-pub fn article_trail(store: &Store, channel: &str) -> Vec<Crumb> {
-    let mut crumbs = channel_trail(store, channel);
+pub fn article_trail(catalog: &Catalog, channel: &str) -> Vec<Crumb> {
+    let mut crumbs = channel_trail(catalog, channel);
     if let Some(last) = crumbs.last_mut() {
-        last.target = Some(match store.channel(channel) {
+        last.target = Some(match catalog.channel(channel) {
             Some(c) => Target::Channel(c.id.clone()),
             None => Target::Home,
         });

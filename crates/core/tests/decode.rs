@@ -54,8 +54,8 @@ fn good_files_decode() {
     assert_eq!(b.views, None);
     assert_eq!(b.source, None);
     assert!(!b.sample);
-    assert_eq!(store.site.name, "测试普法网");
-    assert_eq!(store.links[0].name, "中国普法网");
+    assert_eq!(store.catalog.site.name, "测试普法网");
+    assert_eq!(store.catalog.links[0].name, "中国普法网");
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn unknown_channel() {
     ]);
     check(
         bulletins_err(&src),
-        "bulletins.json 第 13 行第 5 列，字段 bulletins[1].channel：未知栏目“nowhere”：site.json 的 channels 里没有这个 id",
+        "bulletins.json 第 13 行第 5 列，字段 bulletins[1].channel：未知栏目“nowhere”：站点文件的 channels 里没有这个 id",
     );
 }
 
@@ -173,7 +173,7 @@ fn body_problems() {
     let src = file_of(&[bulletin("").replace("paragraph", "script")]);
     assert!(bulletins_err(&src)
         .to_string()
-        .contains("正文段落的 type 只能是 heading 或 paragraph"));
+        .contains("正文段落的 type 只能是 heading、paragraph、list 或 image"));
 }
 
 #[test]

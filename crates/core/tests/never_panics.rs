@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 use pufa_core::{decode_site, Store};
 
-const SITE: &str = include_str!("../../../public/data/site.json");
-const BULLETINS: &str = include_str!("../../../public/data/bulletins.json");
+const SITE: &str = include_str!("../../../tests/fixtures/json/site.json");
+const BULLETINS: &str = include_str!("../../../tests/fixtures/json/bulletins.json");
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]

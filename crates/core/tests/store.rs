@@ -68,7 +68,7 @@ fn a_channel_lists_its_sub_channels_too() {
     assert_eq!(ids(s.in_channel("xinzhou")), ["x2", "x1"]);
     assert_eq!(ids(s.in_channel("fagui")), ["f1"]);
     assert!(s.in_channel("nowhere").is_empty());
-    let top: Vec<&str> = s.top_channels().map(|c| c.name.as_str()).collect();
+    let top: Vec<&str> = s.catalog.top_channels().map(|c| c.name.as_str()).collect();
     assert_eq!(top, ["普法动态", "法律法规"]);
 }
 
@@ -96,14 +96,14 @@ fn neighbours_stay_in_the_channel_and_end_with_none() {
 fn channel_trail_links_all_but_the_last() {
     let s = store(&[]);
     assert_eq!(
-        channel_trail(&s, "huangpi"),
+        channel_trail(&s.catalog, "huangpi"),
         [
             crumb("主页", Some(Target::Home)),
             crumb("普法动态", Some(Target::Channel("pufa".into()))),
             crumb("黄陂区", None),
         ]
     );
-    assert_eq!(channel_trail(&s, "nowhere"), [crumb("主页", None)]);
+    assert_eq!(channel_trail(&s.catalog, "nowhere"), [crumb("主页", None)]);
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn a_name_repeated_in_the_tree_is_shown_once() {
     // The old CMS showed 主页 > 普法动态 > 新洲区 > 新洲区.
     let s = store(&[]);
     assert_eq!(
-        channel_trail(&s, "xinzhou2"),
+        channel_trail(&s.catalog, "xinzhou2"),
         [
             crumb("主页", Some(Target::Home)),
             crumb("普法动态", Some(Target::Channel("pufa".into()))),
@@ -119,7 +119,7 @@ fn a_name_repeated_in_the_tree_is_shown_once() {
         ]
     );
     assert_eq!(
-        article_trail(&s, "xinzhou2"),
+        article_trail(&s.catalog, "xinzhou2"),
         [
             crumb("主页", Some(Target::Home)),
             crumb("普法动态", Some(Target::Channel("pufa".into()))),

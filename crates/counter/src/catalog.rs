@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn shipped_data_loads() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data/bulletins.json");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/json/bulletins.json");
         let catalog = Catalog::load(&path).expect("the portal's data loads");
         assert!(!catalog.is_empty());
     }

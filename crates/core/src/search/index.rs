@@ -44,7 +44,7 @@ const WORD_FLAG: u64 = 1 << 43;
 
 /// The index key of a character or pair token. Indexing, querying and
 /// related articles must encode tokens identically, so only this does it.
-fn cjk_key(t: Token) -> Option<u64> {
+pub(crate) fn cjk_key(t: Token) -> Option<u64> {
     match t {
         Token::Char(c) => Some(c as u64),
         Token::Pair(a, b) => Some(PAIR_FLAG | (a as u64) << 21 | b as u64),
@@ -121,7 +121,7 @@ impl SearchIndex {
         let (mut title_total, mut body_total) = (0u64, 0u64);
         for (doc, b) in bulletins.iter().enumerate() {
             let title = normalize_text(&b.title);
-            let body_raw: Vec<&str> = b.body.iter().map(|block| block.text()).collect();
+            let body_raw: Vec<_> = b.body.iter().map(|block| block.text()).collect();
             let body = normalize_text(&body_raw.join("\n"));
             counts.clear();
             let title_len = index.count(&title, &mut counts, true);
@@ -351,60 +351,6 @@ impl SearchIndex {
             }
         }
         hits
-    }
-
-    /// Articles related to `doc` (相关文章): those sharing the rarer
-    /// character pairs and words of its title, weighted by how rare they
-    /// are, best first; at most `limit`, and only clear matches. Pairs of
-    /// `ignore` (the channel's name: 黄陂区 says where, not what about) do
-    /// not count.
-    pub fn related(&self, doc: usize, ignore: &str, limit: usize) -> Vec<usize> {
-        let Some(d) = self.docs.get(doc) else {
-            return Vec::new();
-        };
-        let ignore = normalize_text(ignore);
-        let mut keys: Vec<u64> = Vec::new();
-        tokens(&d.title, |t| match t {
-            Token::Pair(a, b) if ignore.contains([a, b].iter().collect::<String>().as_str()) => {}
-            Token::Pair(..) => keys.extend(cjk_key(t)),
-            Token::Word(w) => {
-                if let Some(&id) = self.word_ids.get(w) {
-                    keys.push(word_key(id));
-                }
-            }
-            Token::Char(_) => {}
-        });
-        keys.sort_unstable();
-        keys.dedup();
-        let n = self.docs.len() as f32;
-        let mut scores: KeyMap<f32> = KeyMap::default();
-        for key in keys {
-            let Some(list) = self.postings.get(&key) else {
-                continue;
-            };
-            let df = list.len() as f32;
-            // A pair in a quarter of all articles says nothing about topic.
-            if df > (n / 4.0).max(2.0) {
-                continue;
-            }
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            for p in list.iter().filter(|p| p.doc as usize != doc) {
-                let weight = if p.title_tf > 0 { 2.0 } else { 1.0 };
-                *scores.entry(u64::from(p.doc)).or_default() += idf * weight;
-            }
-        }
-        let mut ranked: Vec<(usize, f32)> =
-            scores.into_iter().map(|(k, v)| (k as usize, v)).collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let best = ranked.first().map_or(0.0, |r| r.1);
-        ranked
-            .into_iter()
-            // Weak matches (a fraction of the best, or a single common pair)
-            // are noise, not related reading.
-            .filter(|&(_, score)| score >= best * 0.3 && score >= 2.0)
-            .take(limit)
-            .map(|(doc, _)| doc)
-            .collect()
     }
 
     /// Whether the article contains `term` as typed (normalised).

@@ -9,6 +9,7 @@
 pub mod index;
 pub mod normalize;
 pub mod query;
+pub mod related;
 pub mod snippet;
 pub mod tokenize;
 
@@ -22,7 +23,7 @@ use crate::store::Store;
 pub fn run(store: &Store, index: &SearchIndex, params: &SearchParams) -> (Vec<Term>, Vec<Hit>) {
     let terms = parse_terms(&params.q);
     let filter = Filter {
-        channels: params.channel.as_deref().map(|c| store.descendants(c)),
+        channels: params.channel.as_deref().map(|c| store.catalog.descendants(c)),
         from: params.from,
         to: params.to,
     };

@@ -1,0 +1,264 @@
+//! The compiled data tree: what `pufa build` writes and the app reads, one
+//! small file per page, so that showing a page never costs the archive.
+//!
+//! ```text
+//! data/version.json                  which version is current (revalidated on every navigation)
+//! data/v/<version>/site.json         site, channels, links, settings
+//! data/v/<version>/home.json         the home page's lists
+//! data/v/<version>/list/<ch>/<n>.json  page n of a channel's list
+//! data/v/<version>/article/<id>.json   one bulletin with 上一篇/下一篇 and 相关文章
+//! data/v/<version>/search.json       the whole archive, for the search page only
+//! data/v/<version>/manifest.json     every file with its SHA-256, and the ids
+//! ```
+//!
+//! Every file below `v/<version>/` is immutable: a publish writes a new
+//! version directory and then flips `version.json`, so a CDN may cache them
+//! for a year, and a page that reads all its files from one version can
+//! never be assembled from two. The types here are shared by the writer
+//! (crates/cli) and the reader (the app), so the two cannot drift; the
+//! bulletin and site parts keep the shapes of `bulletins.json` and
+//! `site.json` and go through the same validation.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+
+use crate::decode::decode_bulletin_at;
+use crate::error::DataError;
+use crate::model::{Block, Bulletin, Channel, SiteData};
+use crate::store::Catalog;
+
+/// The layout and meaning of the compiled files. An app that meets another
+/// format asks the reader to update instead of misreading the data; raise
+/// it whenever a file changes in a way an older app cannot read.
+pub const FORMAT: u32 = 1;
+
+/// The one file that is never cached: it names the current version.
+pub const VERSION_FILE: &str = "version.json";
+
+/// `data/version.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataVersion {
+    pub format: u32,
+    /// Hex digest of the version's contents: the same content gives the
+    /// same version, so a rebuild without changes invalidates nothing.
+    pub version: String,
+}
+
+impl DataVersion {
+    /// The path of a file of this version, relative to `data/`.
+    pub fn file(&self, name: &str) -> String {
+        format!("v/{}/{name}", self.version)
+    }
+
+    /// Whether a version string is safe to put in a path (it comes from
+    /// the network).
+    pub fn is_well_formed(&self) -> bool {
+        !self.version.is_empty()
+            && self.version.len() <= 64
+            && self.version.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+}
+
+pub const SITE: &str = "site.json";
+pub const HOME: &str = "home.json";
+pub const SEARCH: &str = "search.json";
+pub const MANIFEST: &str = "manifest.json";
+
+pub fn list_file(channel: &str, page: usize) -> String {
+    format!("list/{channel}/{page}.json")
+}
+
+pub fn article_file(id: &str) -> String {
+    format!("article/{id}.json")
+}
+
+/// One row of a list: what a list shows, never a body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub channel: String,
+    pub published: DateTime<FixedOffset>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sample: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views: Option<u64>,
+    /// The first paragraph, cut; only channel lists carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+/// How long a list summary is, in characters.
+pub const SUMMARY_CHARS: usize = 90;
+
+impl Entry {
+    pub fn new(b: &Bulletin, with_summary: bool) -> Entry {
+        Entry {
+            id: b.id.clone(),
+            title: b.title.clone(),
+            channel: b.channel.clone(),
+            published: b.published,
+            sample: b.sample,
+            views: b.views,
+            summary: with_summary.then(|| b.summary(SUMMARY_CHARS)),
+        }
+    }
+}
+
+/// 上一篇/下一篇: enough to link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeighbourRef {
+    pub id: String,
+    pub title: String,
+}
+
+/// `home.json`: the newest bulletins, then a few of each top channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeFile {
+    pub newest: Vec<Entry>,
+    pub sections: Vec<HomeSection>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeSection {
+    pub channel: String,
+    pub items: Vec<Entry>,
+}
+
+/// `list/<channel>/<n>.json`: one page of a channel, sub-channels included.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListFile {
+    pub channel: String,
+    pub page: usize,
+    pub pages: usize,
+    pub total: usize,
+    pub items: Vec<Entry>,
+}
+
+/// `article/<id>.json`, decoded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticleFile {
+    pub bulletin: Bulletin,
+    /// Published just before, in the same channel.
+    pub prev: Option<NeighbourRef>,
+    /// Published just after, in the same channel.
+    pub next: Option<NeighbourRef>,
+    pub related: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct RawArticleFile<'a> {
+    #[serde(borrow)]
+    bulletin: &'a RawValue,
+    #[serde(default)]
+    prev: Option<NeighbourRef>,
+    #[serde(default)]
+    next: Option<NeighbourRef>,
+    #[serde(default)]
+    related: Vec<Entry>,
+}
+
+/// Decode a compiled JSON file into `T`; errors name `file`.
+pub fn decode<'a, T: Deserialize<'a>>(file: &str, src: &'a str) -> Result<T, DataError> {
+    serde_json::from_str(src).map_err(|e| {
+        DataError::new(file, "", format!("JSON 格式错误：{e}")).at(e.line(), e.column())
+    })
+}
+
+/// Decode an article file; the bulletin passes the same checks as in any
+/// other source.
+pub fn decode_article(file: &str, src: &str, catalog: &Catalog) -> Result<ArticleFile, DataError> {
+    let raw: RawArticleFile = decode(file, src)?;
+    let ids = catalog_channel_ids(catalog);
+    let bulletin = decode_bulletin_at(file, src, raw.bulletin, "bulletin", &ids)?;
+    Ok(ArticleFile {
+        bulletin,
+        prev: raw.prev,
+        next: raw.next,
+        related: raw.related,
+    })
+}
+
+fn catalog_channel_ids(catalog: &Catalog) -> std::collections::HashSet<&str> {
+    catalog
+        .channel_tree()
+        .into_iter()
+        .map(|(_, c)| c.id.as_str())
+        .collect()
+}
+
+/// A bulletin in the shape of a `bulletins.json` element.
+pub fn encode_bulletin(b: &Bulletin) -> Value {
+    let body: Vec<Value> = b
+        .body
+        .iter()
+        .map(|block| match block {
+            Block::Heading(t) => json!({ "type": "heading", "text": t }),
+            Block::Paragraph(t) => json!({ "type": "paragraph", "text": t }),
+            Block::List { ordered, items } => {
+                json!({ "type": "list", "ordered": ordered, "items": items })
+            }
+            Block::Image { src, alt } => json!({ "type": "image", "src": src, "alt": alt }),
+        })
+        .collect();
+    let mut v = json!({
+        "id": b.id,
+        "title": b.title,
+        "channel": b.channel,
+        "published": b.published.to_rfc3339(),
+        "source": b.source,
+        "views": b.views,
+        "body": body,
+    });
+    if b.sample {
+        v["sample"] = json!(true);
+    }
+    v
+}
+
+/// The site in the shape of `site.json` (read back by [`crate::decode_site`]).
+pub fn encode_site(data: &SiteData) -> Value {
+    fn channel(c: &Channel) -> Value {
+        let mut v = json!({ "id": c.id, "name": c.name });
+        if !c.children.is_empty() {
+            v["children"] = c.children.iter().map(channel).collect();
+        }
+        v
+    }
+    let mut site = json!({
+        "name": data.site.name,
+        "description": data.site.description,
+        "per_page": data.site.per_page,
+    });
+    if let Some(c) = &data.site.counter {
+        site["counter"] = json!(c);
+    }
+    json!({
+        "site": site,
+        "channels": data.channels.iter().map(channel).collect::<Vec<_>>(),
+        "links": data.links.iter().map(|l| json!({ "name": l.name, "url": l.url })).collect::<Vec<_>>(),
+    })
+}
+
+/// An article file's JSON.
+pub fn encode_article(
+    b: &Bulletin,
+    prev: Option<&Bulletin>,
+    next: Option<&Bulletin>,
+    related: &[Entry],
+) -> Value {
+    let link = |o: Option<&Bulletin>| {
+        o.map(|o| NeighbourRef {
+            id: o.id.clone(),
+            title: o.title.clone(),
+        })
+    };
+    json!({
+        "bulletin": encode_bulletin(b),
+        "prev": link(prev),
+        "next": link(next),
+        "related": related,
+    })
+}

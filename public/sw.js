@@ -1,23 +1,54 @@
-// Service worker of the 普法动态 portal (issue #4).
+// Service worker of the 普法动态 portal (issues #4 and #9).
 //
 // - The app shell (index.html and this build's hashed wasm/js/css, icons,
-//   manifest) and the data files are cached at install. The list and the
-//   version below are written by scripts/post-build.mjs after every build;
-//   the placeholders are never served.
-// - Navigations get the cached shell, so the page, its code and this worker
-//   are always the same version. A new version waits until the reader
-//   presses 有新版本's button (message "skip-waiting"): never a silent
-//   skipWaiting that would mix old and new files.
-// - Data files are stale-while-revalidate: instant from cache, refreshed in
-//   the background for the next visit.
+//   manifest) is cached at install. The list and the version below are
+//   written by scripts/post-build.mjs after every build; the placeholders
+//   are never served.
+// - Navigations to the app's own routes get the cached shell, so the page,
+//   its code and this worker are always one version. Any other path (a PDF
+//   under /uploads/, say) goes to the network as if there were no worker.
+// - A new version waits until the reader presses 有新版本's button
+//   (message "skip-waiting"): never a silent skipWaiting.
+// - data/version.json names the current data version. It is asked of the
+//   network every time (the cached copy only answers offline), so a
+//   publish shows on the reader's next navigation.
+// - Everything under data/v/<version>/ and media/ is immutable: served from
+//   the cache when there, otherwise fetched, checked (JSON must parse) and
+//   kept in a bounded cache. The site and home files of the current version
+//   are fetched as soon as that version is seen, for offline use; files of
+//   older versions are dropped then.
 // All URLs are relative to this file, so a sub-path deployment just works.
 
 const VERSION = "__PUFA_VERSION__";
 const PRECACHE = __PUFA_PRECACHE__;
 const SHELL = `pufa-shell-${VERSION}`;
 const DATA = "pufa-data";
+const POINTER = "pufa-pointer";
+/** Data files and images kept at most (pages a reader opened). */
+const MAX_ENTRIES = 400;
 const scope = new URL(self.registration.scope);
 const INDEX = new URL("index.html", scope).href;
+const POINTER_URL = new URL("data/version.json", scope).href;
+
+/** The path below the scope, without a leading slash. */
+function rel(url) {
+  return new URL(url).pathname.slice(scope.pathname.length);
+}
+
+/** Routes the app renders (everything else is not ours to answer). */
+function isAppRoute(path) {
+  return (
+    path === "" ||
+    path === "index.html" ||
+    path === "search" ||
+    /^channel\/[^/]+(\/[^/]+)?\/?$/.test(path) ||
+    /^article\/[^/]+\/?$/.test(path)
+  );
+}
+
+const isImmutable = (path) => path.startsWith("data/v/") || path.startsWith("media/");
+
+const offline = () => new Response("offline", { status: 504, statusText: "offline" });
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -25,9 +56,9 @@ self.addEventListener("install", (event) => {
       const shell = await caches.open(SHELL);
       const urls = PRECACHE.map((p) => new URL(p, scope).href);
       // `reload` skips the HTTP cache: the files must be this build's.
-      await shell.addAll(urls.filter((u) => !isData(u)).map((u) => new Request(u, { cache: "reload" })));
-      const data = await caches.open(DATA);
-      await data.addAll(urls.filter(isData).map((u) => new Request(u, { cache: "reload" })));
+      await shell.addAll(urls.map((u) => new Request(u, { cache: "reload" })));
+      // The current data's site and home, so the first visit works offline.
+      await refreshPointer().catch(() => undefined);
     })(),
   );
 });
@@ -47,23 +78,23 @@ self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
 });
 
-function isData(url) {
-  const path = new URL(url).pathname;
-  return path.startsWith(scope.pathname + "data/") && path.endsWith(".json");
-}
-
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  const path = rel(url.href);
   // The view counter is live by nature: never cached, never faked offline.
-  if (url.pathname.startsWith(scope.pathname + "api/")) return;
+  if (path.startsWith("api/")) return;
 
   if (request.mode === "navigate") {
-    event.respondWith(shell(request));
-  } else if (isData(url.href)) {
-    event.respondWith(staleWhileRevalidate(event, request));
+    if (isAppRoute(path)) event.respondWith(shell(request));
+    return;
+  }
+  if (path === "data/version.json") {
+    event.respondWith(pointer(event, request));
+  } else if (isImmutable(path)) {
+    event.respondWith(immutable(request));
   } else {
     event.respondWith(cacheFirst(request));
   }
@@ -80,20 +111,87 @@ async function cacheFirst(request) {
   return cached || fetch(request);
 }
 
-async function staleWhileRevalidate(event, request) {
-  const cache = await caches.open(DATA);
-  const key = request.url.split("?")[0];
-  const cached = await cache.match(key);
-  const refresh = fetch(request)
-    .then(async (response) => {
-      if (response.ok) await cache.put(key, response.clone());
-      return response;
-    })
-    .catch(() => undefined);
-  if (cached) {
-    event.waitUntil(refresh);
-    return cached;
+/** Whether a response is worth keeping: a complete, parseable file. */
+async function sound(response, path) {
+  if (!response.ok) return false;
+  if (!path.endsWith(".json")) return true;
+  try {
+    await response.clone().json();
+    return true;
+  } catch {
+    return false;
   }
-  const fresh = await refresh;
-  return fresh || new Response("offline", { status: 503, statusText: "offline" });
+}
+
+/** Fetch data/version.json; remember it and warm its version if new. */
+async function refreshPointer(request) {
+  const response = await fetch(request || new Request(POINTER_URL, { cache: "no-cache" }));
+  if (!(await sound(response, "version.json"))) return response;
+  const next = await response.clone().json();
+  const store = await caches.open(POINTER);
+  const previous = await store.match(POINTER_URL);
+  const before = previous ? (await previous.json()).version : null;
+  await store.put(POINTER_URL, response.clone());
+  if (before !== next.version && typeof next.version === "string" && /^[0-9a-f]{1,64}$/.test(next.version)) {
+    await warm(next.version);
+  }
+  return response;
+}
+
+/** Cache the site and home files of a version; drop older versions. */
+async function warm(version) {
+  const data = await caches.open(DATA);
+  const prefix = `data/v/${version}/`;
+  for (const name of ["site.json", "home.json"]) {
+    const url = new URL(prefix + name, scope).href;
+    if (await data.match(url)) continue;
+    const response = await fetch(url).catch(() => null);
+    if (response && (await sound(response, name))) await data.put(url, response);
+  }
+  for (const key of await data.keys()) {
+    const path = rel(key.url);
+    if (path.startsWith("data/v/") && !path.startsWith(prefix)) await data.delete(key);
+  }
+}
+
+async function pointer(event, request) {
+  try {
+    const response = await refreshPointer(request);
+    if (response.ok) return response;
+  } catch {
+    // Offline: the last version seen.
+  }
+  const cached = await caches.match(POINTER_URL, { cacheName: POINTER });
+  return cached || offline();
+}
+
+async function immutable(request) {
+  const data = await caches.open(DATA);
+  const key = request.url.split("?")[0];
+  const cached = await data.match(key);
+  if (cached) return cached;
+  let response;
+  try {
+    response = await fetch(request);
+  } catch {
+    return offline();
+  }
+  if (await sound(response, rel(key))) {
+    await data.put(key, response.clone());
+    await trim(data);
+  }
+  return response;
+}
+
+/** Keep the data cache bounded: the oldest entries go first, but never
+ *  the site and home files that offline start-up needs. */
+async function trim(data) {
+  const keys = await data.keys();
+  let excess = keys.length - MAX_ENTRIES;
+  for (const key of keys) {
+    if (excess <= 0) break;
+    if (/\/(site|home)\.json$/.test(key.url)) continue;
+    await data.delete(key);
+    excess -= 1;
+  }
 }

@@ -1,6 +1,6 @@
 // Trunk post-build hook (Trunk.toml): finish the build in the staging dir.
 //
-// 1. sw.js gets this build's precache list and version. The hashed file
+// 1. sw.js gets this build's precache list (the shell) and version. The hashed file
 //    names change on every build, so the list can only be made now.
 // 2. index.html gets a Content-Security-Policy <meta>, with the hash of
 //    Trunk's inline loader script (which also changes every build).
@@ -58,14 +58,16 @@ writeFileSync(indexPath, html);
 writeFileSync(join(dir, "404.html"), html);
 
 // --- 1. Service worker precache list and version.
+// The shell only: data and images are versioned by path and cached by the
+// worker as they are used (only the current site and home files up front).
 const precache = files(dir)
   .filter((f) => f !== "sw.js" && f !== "404.html" && !f.endsWith(".map"))
+  .filter((f) => !f.startsWith("data/") && !f.startsWith("media/"))
   .sort((a, b) => (a === "index.html" ? -1 : b === "index.html" ? 1 : a.localeCompare(b)));
 const version = createHash("sha256");
 for (const f of precache) {
-  // Data changes reach readers through stale-while-revalidate; only code
-  // and shell changes make a new version (and the 有新版本 prompt).
-  if (f.startsWith("data/")) continue;
+  // Only code and shell changes make a new version (and the 有新版本
+  // prompt); a publish of new data reaches readers through version.json.
   version.update(f).update(readFileSync(join(dir, f)));
 }
 const swPath = join(dir, "sw.js");

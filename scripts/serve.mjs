@@ -6,9 +6,9 @@
 // Usage: node scripts/serve.mjs DIR PORT [BASE] [--counter URL]
 //   BASE is the public URL path the build was made for (default "/").
 //   --counter URL: a development convenience (like Trunk's proxy). Requests
-//   under BASE/api/ go to the view-counter service at URL, and data/site.json
-//   is served with "counter": "api/views" set, so the default data shows
-//   live counts without editing the file.
+//   under BASE/api/ go to the view-counter service at URL, and the site file
+//   (data/v/<version>/site.json) is served with "counter": "api/views" set,
+//   so the default content shows live counts without editing it.
 // Listens on 127.0.0.1 only. The e2e tests import `serve` directly.
 
 import { createServer, request as httpRequest } from "node:http";
@@ -103,7 +103,7 @@ export function serve(dir, port = 0, baseArg = "/", { counter } = {}) {
     if (!file && navigation) file = join(root, "index.html");
     if (!file) return send(res, 404, "text/plain; charset=utf-8", "not found", head);
     let body = await readFile(file);
-    if (counter && rel === join("data", "site.json")) {
+    if (counter && /^data\/v\/[0-9a-f]+\/site\.json$/.test(rel.split(sep).join("/"))) {
       const data = JSON.parse(body.toString("utf8"));
       data.site.counter ??= "api/views";
       body = Buffer.from(JSON.stringify(data));

@@ -1,14 +1,20 @@
-//! The only network code: fetch the data files and build the [`Store`].
+//! The only network code: the version pointer, the site of a version, and
+//! the per-page files of the compiled data tree (`pufa_core::compiled`).
 //!
 //! Every failure becomes an [`AppError`] with a sentence for residents and a
-//! precise detail for the operator; nothing here panics.
+//! precise detail for the operator; nothing here panics. A page file that
+//! is not there (404) is not an error but "no such page".
 
 use std::sync::Arc;
 
 use gloo_net::http::Request;
-use pufa_core::{DataError, Store, BULLETINS_FILE, SITE_FILE};
+use pufa_core::compiled::{self, decode, DataVersion, FORMAT, VERSION_FILE};
+use pufa_core::{decode_site, Catalog, DataError};
+use serde::de::DeserializeOwned;
+use web_sys::RequestCache;
 
 use crate::paths;
+use crate::state::{Edition, SharedEdition};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum AppError {
@@ -16,8 +22,13 @@ pub enum AppError {
     Network { file: String, detail: String },
     /// The server answered with an error status.
     Status { file: String, status: u16 },
+    /// Offline, and this page was never opened before (the service worker
+    /// has no copy of it).
+    NotCached { file: String },
     /// The file arrived but is not valid data.
     Data(DataError),
+    /// The data was published for another version of the app.
+    Format { data: u32 },
 }
 
 impl AppError {
@@ -26,7 +37,10 @@ impl AppError {
         match self {
             AppError::Network { .. } => "网络连接失败",
             AppError::Status { .. } => "暂时无法获取数据",
+            AppError::NotCached { .. } => "离线时无法打开此页",
             AppError::Data(_) => "数据文件有误",
+            AppError::Format { data } if *data > FORMAT => "网站已更新",
+            AppError::Format { .. } => "网站正在更新",
         }
     }
 
@@ -35,9 +49,16 @@ impl AppError {
         match self {
             AppError::Network { .. } => "无法连接到网站服务器，请检查网络后点击“重试”。",
             AppError::Status { .. } => "网站服务器暂时无法提供数据，请稍后点击“重试”。",
+            AppError::NotCached { .. } => {
+                "当前处于离线状态，这一页以前没有打开过，还没有保存在本机。请连接网络后点击“重试”。"
+            }
             AppError::Data(_) => {
                 "网站数据文件有误，暂时无法显示内容。请稍后重试，或联系网站管理员。"
             }
+            AppError::Format { data } if *data > FORMAT => {
+                "网站已发布新版本，请点击“立即更新”后继续浏览。"
+            }
+            AppError::Format { .. } => "网站正在更新，请稍后点击“重试”。",
         }
     }
 
@@ -46,27 +67,141 @@ impl AppError {
         match self {
             AppError::Network { file, detail } => format!("{file}：请求失败：{detail}"),
             AppError::Status { file, status } => format!("{file}：服务器返回 HTTP {status}"),
+            AppError::NotCached { file } => format!("{file}：离线且没有缓存"),
             AppError::Data(e) => e.to_string(),
+            AppError::Format { data } => format!(
+                "{VERSION_FILE}：数据格式 {data}，本程序读取格式 {FORMAT}"
+            ),
         }
+    }
+
+    /// Whether the cure is a newer app rather than a retry.
+    pub fn needs_update(&self) -> bool {
+        matches!(self, AppError::Format { data } if *data > FORMAT)
     }
 }
 
-async fn fetch_text(file: &str) -> Result<String, AppError> {
+/// Status the service worker answers with when offline and uncached.
+const OFFLINE_STATUS: u16 = 504;
+
+/// GET a file of `data/`; `Ok(None)` on 404.
+async fn fetch_text(file: &str, revalidate: bool) -> Result<Option<String>, AppError> {
     let network = |e: gloo_net::Error| AppError::Network {
         file: file.to_string(),
         detail: e.to_string(),
     };
-    let response = Request::get(&paths::data_file(file))
-        .send()
-        .await
-        .map_err(network)?;
+    let mut request = Request::get(&paths::data_file(file));
+    if revalidate {
+        request = request.cache(RequestCache::NoCache);
+    }
+    let response = request.send().await.map_err(network)?;
+    match response.status() {
+        404 => return Ok(None),
+        OFFLINE_STATUS if response.status_text() == "offline" => {
+            return Err(AppError::NotCached {
+                file: file.to_string(),
+            })
+        }
+        _ => {}
+    }
     if !response.ok() {
         return Err(AppError::Status {
             file: file.to_string(),
             status: response.status(),
         });
     }
-    response.text().await.map_err(network)
+    response.text().await.map(Some).map_err(network)
+}
+
+/// A file that must exist: 404 is an error.
+async fn fetch_required(file: &str, revalidate: bool) -> Result<String, AppError> {
+    fetch_text(file, revalidate)
+        .await?
+        .ok_or_else(|| AppError::Status {
+            file: file.to_string(),
+            status: 404,
+        })
+}
+
+/// The current version's edition. `known` is the edition on screen: when
+/// the version has not changed it is reused, and only the tiny version
+/// file was fetched.
+pub async fn edition(known: Option<SharedEdition>) -> Result<SharedEdition, AppError> {
+    let src = fetch_required(VERSION_FILE, true).await?;
+    let version: DataVersion = decode(VERSION_FILE, &src).map_err(AppError::Data)?;
+    if version.format != FORMAT {
+        return Err(AppError::Format {
+            data: version.format,
+        });
+    }
+    if !version.is_well_formed() {
+        return Err(AppError::Data(DataError::new(
+            VERSION_FILE,
+            "version",
+            "版本号无效",
+        )));
+    }
+    if let Some(known) = known.filter(|k| k.version == version) {
+        return Ok(known);
+    }
+    let file = version.file(compiled::SITE);
+    let src = fetch_required(&file, false).await?;
+    let data = decode_site(&src).map_err(|e| AppError::Data(DataError { file, ..e }))?;
+    Ok(Arc::new(Edition {
+        version,
+        catalog: Catalog::new(data),
+    }))
+}
+
+/// A page's JSON file of `edition`'s version, decoded; `None` when absent.
+pub async fn page<T: DeserializeOwned>(
+    edition: &Edition,
+    name: &str,
+) -> Result<Option<T>, AppError> {
+    let file = edition.version.file(name);
+    match fetch_text(&file, false).await? {
+        None => Ok(None),
+        Some(src) => decode::<T>(&file, &src).map(Some).map_err(AppError::Data),
+    }
+}
+
+/// The home lists; unlike a page of a list, home must exist.
+pub async fn home(edition: &Edition) -> Result<Option<compiled::HomeFile>, AppError> {
+    match page(edition, compiled::HOME).await? {
+        Some(home) => Ok(Some(home)),
+        None => Err(AppError::Status {
+            file: edition.version.file(compiled::HOME),
+            status: 404,
+        }),
+    }
+}
+
+/// An article file, checked like any bulletin; an id that cannot exist is
+/// "not found" without asking the server.
+pub async fn article(
+    edition: &Edition,
+    id: &str,
+) -> Result<Option<compiled::ArticleFile>, AppError> {
+    if pufa_core::decode::check_id(id).is_err() {
+        return Ok(None);
+    }
+    let file = edition.version.file(&compiled::article_file(id));
+    match fetch_text(&file, false).await? {
+        None => Ok(None),
+        Some(src) => compiled::decode_article(&file, &src, &edition.catalog)
+            .map(Some)
+            .map_err(AppError::Data),
+    }
+}
+
+/// The whole archive of a version (search page only, until the search
+/// index is prebuilt).
+pub async fn archive(edition: &Edition) -> Result<pufa_core::Store, AppError> {
+    let file = edition.version.file(compiled::SEARCH);
+    let src = fetch_required(&file, false).await?;
+    let bulletins = pufa_core::decode::decode_bulletins_with(&file, &src, &edition.catalog)
+        .map_err(AppError::Data)?;
+    Ok(pufa_core::Store::with_catalog(edition.catalog.clone(), bulletins))
 }
 
 /// How long a view may take to record before the page keeps the data's
@@ -109,12 +244,4 @@ pub async fn record_view(endpoint: &str, id: &str) -> Option<u64> {
         futures::future::Either::Left((views, _)) => views,
         futures::future::Either::Right(_) => None,
     }
-}
-
-/// Fetch both data files at once and decode them.
-pub async fn load_store() -> Result<Arc<Store>, AppError> {
-    let (site, bulletins) = futures::join!(fetch_text(SITE_FILE), fetch_text(BULLETINS_FILE));
-    Store::from_json(&site?, &bulletins?)
-        .map(Arc::new)
-        .map_err(AppError::Data)
 }

@@ -1,39 +1,31 @@
 //! The router and the page frame shared by every route.
 //!
-//! The data files are fetched once; while they load the frame shows a
-//! loading notice, and a failure shows the error view with a retry button.
-//! Once loaded, the [`Store`] is provided as context to every page.
-
-use std::sync::Arc;
+//! Each route loads its own data (see [`crate::state::load_page`]); the
+//! frame (header with the channel navigation, footer) shows the edition of
+//! the last page loaded, and appears with the first one.
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pufa_core::Store;
 
-use crate::api::{self, AppError};
+use crate::api::AppError;
 use crate::components::error_view::ErrorView;
 use crate::components::frame::{DateBar, SiteFooter, SiteHeader};
 use crate::components::reading::provide_reading_prefs;
-use crate::pages::{ArticlePage, ChannelPage, HomePage, LazyIndex, NotFound, SearchPage};
+use crate::pages::{ArticlePage, ChannelPage, HomePage, NotFoundPage, SearchPage};
 use crate::paths;
 use crate::pwa::PwaNotices;
-
-/// The decoded data, shared with every page through context.
-pub type SharedStore = Arc<Store>;
-
-/// The store provided by [`App`]; pages are only rendered once it exists.
-pub fn use_store() -> SharedStore {
-    use_context::<SharedStore>().expect("pages render inside the loaded frame")
-}
+use crate::state::{provide_state, use_busy, use_edition};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_reading_prefs();
-    let data = LocalResource::new(api::load_store);
-    let retry = move || data.refetch();
+    provide_state();
+    provide_context(crate::pages::ArchiveCache::default());
+    let edition = use_edition();
+    let busy = use_busy();
     view! {
         <Router base=paths::base()>
             <SkipLink/>
@@ -41,34 +33,18 @@ pub fn App() -> impl IntoView {
                 <DateBar/>
                 <PwaNotices/>
             </section>
-            <Transition fallback=|| view! { <Loading/> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(store) => view! { <Loaded store=store/> }.into_any(),
-                        Err(error) => view! { <LoadFailed error=error on_retry=retry/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || edition.get().map(|e| view! { <SiteHeader edition=e/> })}
+            <main id="main" class="site-main" tabindex="-1" aria-busy=move || busy.get().to_string()>
+                <Routes fallback=|| view! { <NotFoundPage/> }>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("channel/:id") view=ChannelPage/>
+                    <Route path=path!("channel/:id/:page") view=ChannelPage/>
+                    <Route path=path!("article/:id") view=ArticlePage/>
+                    <Route path=path!("search") view=SearchPage/>
+                </Routes>
+            </main>
+            {move || edition.get().map(|e| view! { <SiteFooter edition=e/> })}
         </Router>
-    }
-}
-
-#[component]
-fn Loaded(store: SharedStore) -> impl IntoView {
-    provide_context(store.clone());
-    provide_context(LazyIndex::default());
-    view! {
-        <SiteHeader/>
-        <main id="main" class="site-main" tabindex="-1">
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("") view=HomePage/>
-                <Route path=path!("channel/:id") view=ChannelPage/>
-                <Route path=path!("channel/:id/:page") view=ChannelPage/>
-                <Route path=path!("article/:id") view=ArticlePage/>
-                <Route path=path!("search") view=SearchPage/>
-            </Routes>
-        </main>
-        <SiteFooter/>
     }
 }
 
@@ -90,24 +66,22 @@ fn SkipLink() -> impl IntoView {
     view! { <a class="skip-link" href="#main" on:click=skip>"跳到正文"</a> }
 }
 
+/// What a page shows while its data loads.
 #[component]
-fn Loading() -> impl IntoView {
-    view! {
-        <main id="main" class="site-main" tabindex="-1">
-            <p class="loading" role="status">"正在加载，请稍候…"</p>
-        </main>
-    }
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">"正在加载，请稍候…"</p> }
 }
 
+/// What a page shows when its data could not be loaded.
 #[component]
-fn LoadFailed(
+pub fn LoadFailed(
     error: AppError,
     on_retry: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
         <Title text=error.title()/>
-        <main id="main" class="site-main" tabindex="-1">
+        <div class="wrap">
             <ErrorView error=error on_retry=on_retry/>
-        </main>
+        </div>
     }
 }

@@ -11,5 +11,6 @@ pub mod components;
 pub mod pages;
 pub mod paths;
 pub mod pwa;
+pub mod state;
 
 pub use app::App;

@@ -55,3 +55,9 @@ pub fn target(t: &Target) -> String {
 pub fn data_file(name: &str) -> String {
     format!("data/{name}")
 }
+
+/// A file of the deployment (such as `media/x.png`), relative to
+/// `<base href>` like the data.
+pub fn asset(path: &str) -> String {
+    path.to_string()
+}

@@ -78,28 +78,60 @@ fn register(update_ready: RwSignal<bool>) {
     });
 }
 
-/// Ask the waiting worker to take over; the page reloads when it has.
-fn activate_update() {
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Resolves once `worker` has left the installing state.
+async fn installed(worker: ServiceWorker) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let w = worker.clone();
+        let on_state = Closure::<dyn FnMut()>::new(move || {
+            if w.state() != ServiceWorkerState::Installing {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        });
+        worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        on_state.forget();
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Bring in the newest version: look for it on the server if none is
+/// waiting yet, let it take over, and reload once it has. Used by 立即更新
+/// and by a page whose data needs a newer app.
+pub fn update_now() {
     let Some(window) = web_sys::window() else {
         return;
     };
+    if !has_service_workers() {
+        reload();
+        return;
+    }
     spawn_local(async move {
         let container = window.navigator().service_worker();
         let Ok(reg) = JsFuture::from(container.get_registration()).await else {
-            return;
+            return reload();
         };
         let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else {
-            return;
+            return reload();
         };
-        let waiting: Option<ServiceWorker> = reg.waiting();
-        match waiting {
+        if reg.waiting().is_none() {
+            if let Ok(p) = reg.update() {
+                let _ = JsFuture::from(p).await;
+            }
+            if let Some(worker) = reg.installing() {
+                installed(worker).await;
+            }
+        }
+        match reg.waiting() {
             Some(worker) => {
                 RELOAD_ON_CHANGE.with(|r| r.set(true));
                 let _ = worker.post_message(&JsValue::from_str("skip-waiting"));
             }
-            None => {
-                let _ = window.location().reload();
-            }
+            None => reload(),
         }
     });
 }
@@ -124,7 +156,7 @@ pub fn PwaNotices() -> impl IntoView {
             <Show when=move || update_ready.get()>
                 <p class="notice update" role="status">
                     "有新版本"
-                    <button type="button" on:click=move |_| activate_update()>"立即更新"</button>
+                    <button type="button" on:click=move |_| update_now()>"立即更新"</button>
                 </p>
             </Show>
         </div>

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use pufa_core::date::{format_iso, format_minute};
+use pufa_core::compiled::NeighbourRef;
 use pufa_core::{Block, Bulletin};
 
 use crate::paths;
@@ -17,11 +18,11 @@ pub struct Neighbour {
     pub title: String,
 }
 
-impl From<&Bulletin> for Neighbour {
-    fn from(b: &Bulletin) -> Self {
+impl From<NeighbourRef> for Neighbour {
+    fn from(n: NeighbourRef) -> Self {
         Neighbour {
-            id: b.id.clone(),
-            title: b.title.clone(),
+            id: n.id,
+            title: n.title,
         }
     }
 }
@@ -60,6 +61,25 @@ pub fn ArticleView(
         .map(|block| match block {
             Block::Heading(t) => view! { <h2>{t.clone()}</h2> }.into_any(),
             Block::Paragraph(t) => view! { <p>{t.clone()}</p> }.into_any(),
+            Block::List { ordered, items } => {
+                let items = items
+                    .iter()
+                    .map(|i| view! { <li>{i.clone()}</li> })
+                    .collect_view();
+                if *ordered {
+                    view! { <ol>{items}</ol> }.into_any()
+                } else {
+                    view! { <ul>{items}</ul> }.into_any()
+                }
+            }
+            // `src` passed check_media_src when decoded: a file of this
+            // deployment's media/ folder, nothing else.
+            Block::Image { src, alt } => view! {
+                <figure class="article-image">
+                    <img src=crate::paths::asset(src) alt=alt.clone() loading="lazy"/>
+                </figure>
+            }
+            .into_any(),
         })
         .collect_view();
     let sample = bulletin.sample;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use pufa_core::date::{format_day, format_iso};
-use pufa_core::Bulletin;
+use pufa_core::compiled::Entry;
 
 use crate::components::article::SampleTag;
 use crate::paths;
@@ -21,16 +21,18 @@ pub struct ListItem {
 }
 
 impl ListItem {
-    pub fn new(b: &Bulletin, channel_name: &str, summary: bool) -> Self {
+    /// A row from a compiled list entry (with its summary when the list
+    /// file has one).
+    pub fn new(e: &Entry, channel_name: &str) -> Self {
         ListItem {
-            id: b.id.clone(),
-            title: b.title.clone(),
-            channel_id: b.channel.clone(),
+            id: e.id.clone(),
+            title: e.title.clone(),
+            channel_id: e.channel.clone(),
             channel_name: channel_name.to_string(),
-            date: format_day(&b.published),
-            iso: format_iso(&b.published),
-            sample: b.sample,
-            summary: summary.then(|| b.summary(90)),
+            date: format_day(&e.published),
+            iso: format_iso(&e.published),
+            sample: e.sample,
+            summary: e.summary.clone(),
         }
     }
 }

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use pufa_core::date::today_label;
 use pufa_core::url::is_external;
 
-use crate::app::use_store;
 use crate::components::reading::ReadingControls;
 use crate::components::search_box::SearchBox;
 use crate::paths;
+use crate::state::SharedEdition;
 
 /// 今天是：2026年11月29日 星期日, in Asia/Shanghai whatever the reader's zone.
 /// Checked every minute, so a page left open overnight turns the day too.
@@ -38,8 +38,8 @@ pub fn DateBar() -> impl IntoView {
 }
 
 #[component]
-pub fn SiteHeader() -> impl IntoView {
-    let store = use_store();
+pub fn SiteHeader(edition: SharedEdition) -> impl IntoView {
+    let store = &edition.catalog;
     let nav = store
         .top_channels()
         .map(|c| {
@@ -66,8 +66,8 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 #[component]
-pub fn SiteFooter() -> impl IntoView {
-    let store = use_store();
+pub fn SiteFooter(edition: SharedEdition) -> impl IntoView {
+    let store = &edition.catalog;
     let links = store
         .links
         .iter()

@@ -11,17 +11,19 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use pufa_core::search::SearchParams;
 
-use crate::app::use_store;
 use crate::paths;
+use crate::state::use_edition;
 
 /// The search state in the current URL (defaults when not on /search).
 pub fn use_search_params() -> Memo<SearchParams> {
-    let store = use_store();
+    let edition = use_edition();
     let query = use_query_map();
     Memo::new(move |_| {
-        query.with(|q| {
-            SearchParams::from_pairs(q.into_iter().map(|(k, v)| (k.as_ref(), v)), |c| {
-                store.channel(c).is_some()
+        edition.with(|e| {
+            query.with(|q| {
+                SearchParams::from_pairs(q.into_iter().map(|(k, v)| (k.as_ref(), v)), |c| {
+                    e.as_ref().is_some_and(|e| e.catalog.channel(c).is_some())
+                })
             })
         })
     })

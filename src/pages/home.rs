@@ -1,37 +1,46 @@
-//! Home: the newest bulletins, then a section per top-level channel.
+//! Home: the newest bulletins, then a section per top-level channel, from
+//! the version's `home.json`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use pufa_core::compiled::HomeFile;
 
-use crate::app::use_store;
+use super::show_page;
+use crate::api;
 use crate::components::bulletin_list::{BulletinList, ListItem};
 use crate::components::meta::{site_root, PageMeta};
 use crate::paths;
-
-const NEWEST: usize = 10;
-const PER_SECTION: usize = 6;
+use crate::state::{load_page, SharedEdition};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let store = use_store();
-    let newest: Vec<ListItem> = store
-        .bulletins()
+    let data = LocalResource::new(|| {
+        load_page(|edition| async move { api::home(&edition).await })
+    });
+    show_page(data, |edition, home| view! { <Home edition=edition home=home/> })
+}
+
+#[component]
+fn Home(edition: SharedEdition, home: HomeFile) -> impl IntoView {
+    let catalog = &edition.catalog;
+    let newest: Vec<ListItem> = home
+        .newest
         .iter()
-        .take(NEWEST)
-        .map(|b| ListItem::new(b, store.channel_name(&b.channel), false))
+        .map(|e| ListItem::new(e, catalog.channel_name(&e.channel)))
         .collect();
-    let sections = store
-        .top_channels()
-        .map(|c| {
-            let items: Vec<ListItem> = store
-                .in_channel(&c.id)
-                .into_iter()
-                .take(PER_SECTION)
-                .map(|b| ListItem::new(b, store.channel_name(&b.channel), false))
+    let sections = home
+        .sections
+        .iter()
+        .filter_map(|s| {
+            let c = catalog.channel(&s.channel)?;
+            let items: Vec<ListItem> = s
+                .items
+                .iter()
+                .map(|e| ListItem::new(e, catalog.channel_name(&e.channel)))
                 .collect();
             let heading_id = format!("section-{}", c.id);
             let labelled_by = heading_id.clone();
-            view! {
+            Some(view! {
                 <section class="home-section" aria-labelledby=labelled_by>
                     <h2 id=heading_id>
                         <a href=paths::channel(&c.id, 1)>{c.name.clone()}</a>
@@ -41,19 +50,20 @@ pub fn HomePage() -> impl IntoView {
                         {format!("更多{}", c.name)}
                     </a>
                 </section>
-            }
+            })
         })
         .collect_view();
+    let site = &catalog.site;
     view! {
-        <Title text=store.site.name.clone()/>
+        <Title text=site.name.clone()/>
         <PageMeta
-            title=store.site.name.clone()
-            description=store.site.description.clone()
+            title=site.name.clone()
+            description=site.description.clone()
             url=site_root().home()
-            site_name=store.site.name.clone()
+            site_name=site.name.clone()
         />
         <div class="wrap home">
-            <h1 class="visually-hidden">{store.site.name.clone()}</h1>
+            <h1 class="visually-hidden">{site.name.clone()}</h1>
             <section class="home-section newest" aria-labelledby="section-newest">
                 <h2 id="section-newest">"最新动态"</h2>
                 <BulletinList items=newest/>

@@ -1,20 +1,26 @@
-//! What an unknown URL or article id shows: a real page with a way back,
-//! not a blank screen.
+//! What an unknown URL, article or page number shows: a real page with a
+//! way back, not a blank screen.
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use pufa_core::trail::page_trail;
 
-use super::page_title;
-use crate::app::use_store;
+use super::{page_title, show_page};
 use crate::components::breadcrumb::Breadcrumb;
 use crate::paths;
+use crate::state::{load_page, SharedEdition};
+
+/// The route for URLs the app does not know.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let data = LocalResource::new(|| load_page(|_| async { Ok(None::<()>) }));
+    show_page(data, |edition, ()| view! { <NotFound edition=edition/> })
+}
 
 #[component]
-pub fn NotFound() -> impl IntoView {
-    let store = use_store();
+pub fn NotFound(edition: SharedEdition) -> impl IntoView {
     view! {
-        <Title text=page_title("页面未找到", &store.site.name)/>
+        <Title text=page_title("页面未找到", &edition.catalog.site.name)/>
         // Not-found pages must not be indexed as content.
         <Meta name="robots" content="noindex"/>
         <div class="wrap not-found">

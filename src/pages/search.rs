@@ -3,7 +3,7 @@
 //! sees is derived from the URL, so reload, share and Back/Forward restore
 //! it exactly.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -13,42 +13,82 @@ use pufa_core::date::{format_day, format_iso};
 use pufa_core::search::snippet::{highlight, needles, snippet};
 use pufa_core::search::{self, query::parse_bound, SearchIndex, SearchParams, Sort};
 use pufa_core::trail::page_trail;
-use pufa_core::Pager;
+use pufa_core::{Pager, Store};
 
-use super::page_title;
-use crate::app::{use_store, SharedStore};
+use super::{page_title, show_page};
+use crate::api::{self, AppError};
 use crate::components::article::SampleTag;
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::highlight::Highlighted;
 use crate::components::pager::PagerNav;
 use crate::components::search_box::{search_nav, use_search_params};
 use crate::paths;
+use crate::state::{load_page, Edition, SharedEdition};
 
 pub const PER_PAGE: usize = 10;
 const SNIPPET_CHARS: usize = 90;
 
-/// The search index, built on first use and kept for the session.
-#[derive(Clone, Default)]
-pub struct LazyIndex(Arc<OnceLock<SearchIndex>>);
+/// One version's archive and its search index, built on first use.
+pub struct Archive {
+    version: String,
+    store: Store,
+    index: OnceLock<SearchIndex>,
+}
 
-impl LazyIndex {
-    pub fn get(&self, store: &SharedStore) -> &SearchIndex {
-        self.0.get_or_init(|| SearchIndex::build(store.bulletins()))
+impl Archive {
+    fn index(&self) -> &SearchIndex {
+        self.index.get_or_init(|| SearchIndex::build(self.store.bulletins()))
+    }
+}
+
+/// The archive of the version last searched, kept for the session so
+/// typing does not fetch it again.
+#[derive(Clone, Default)]
+pub struct ArchiveCache(Arc<Mutex<Option<Arc<Archive>>>>);
+
+impl ArchiveCache {
+    async fn get(&self, edition: &Edition) -> Result<Arc<Archive>, AppError> {
+        let version = &edition.version.version;
+        if let Some(a) = self.0.lock().ok().and_then(|c| c.clone()) {
+            if &a.version == version {
+                return Ok(a);
+            }
+        }
+        let archive = Arc::new(Archive {
+            version: version.clone(),
+            store: api::archive(edition).await?,
+            index: OnceLock::new(),
+        });
+        if let Ok(mut c) = self.0.lock() {
+            *c = Some(archive.clone());
+        }
+        Ok(archive)
     }
 }
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let store = use_store();
-    let index = use_context::<LazyIndex>().unwrap_or_default();
+    let cache = use_context::<ArchiveCache>().unwrap_or_default();
+    let data = LocalResource::new(move || {
+        let cache = cache.clone();
+        load_page(move |edition| async move { cache.get(&edition).await.map(Some) })
+    });
+    show_page(data, |edition, archive| view! { <Search edition=edition archive=archive/> })
+}
+
+#[component]
+fn Search(edition: SharedEdition, archive: Arc<Archive>) -> impl IntoView {
     let params = use_search_params();
+    let for_results = archive.clone();
     let results = move || {
+        let archive = &for_results;
+        let store = &archive.store;
         let p = params.get();
         if p.is_empty() {
             return view! { <EmptyQuery/> }.into_any();
         }
-        let index = index.get(&store);
-        let (terms, hits) = search::run(&store, index, &p);
+        let index = archive.index();
+        let (terms, hits) = search::run(store, index, &p);
         // A page past the end (an old link) shows the first page instead.
         let pager = Pager::new(hits.len(), PER_PAGE, p.page)
             .or_else(|| Pager::new(hits.len(), PER_PAGE, 1));
@@ -63,7 +103,7 @@ pub fn SearchPage() -> impl IntoView {
             .map(|hit| {
                 let b = &store.bulletins()[hit.doc];
                 let marks = needles(&terms, |t| index.contains(hit.doc, &t.text));
-                let body: Vec<&str> = b.body.iter().map(|x| x.text()).collect();
+                let body: Vec<_> = b.body.iter().map(|x| x.text()).collect();
                 view! {
                     <li class="result">
                         <a class="result-title" href=paths::article(&b.id)>
@@ -75,7 +115,7 @@ pub fn SearchPage() -> impl IntoView {
                         </p>
                         <p class="item-meta">
                             <a class="item-channel" href=paths::channel(&b.channel, 1)>
-                                {store.channel_name(&b.channel).to_string()}
+                                {store.catalog.channel_name(&b.channel).to_string()}
                             </a>
                             <time datetime=format_iso(&b.published)>{format_day(&b.published)}</time>
                         </p>
@@ -96,7 +136,7 @@ pub fn SearchPage() -> impl IntoView {
         }
         .into_any()
     };
-    let site = use_store().site.name.clone();
+    let site = edition.catalog.site.name.clone();
     let title = move || {
         let q = params.with(|p| p.q.trim().to_string());
         if q.is_empty() {
@@ -113,7 +153,7 @@ pub fn SearchPage() -> impl IntoView {
         <div class="wrap search-page">
             <Breadcrumb crumbs=page_trail("站内搜索")/>
             <h1 class="channel-title">"站内搜索"</h1>
-            <SearchFilters/>
+            <SearchFilters archive=archive.clone()/>
             <div class="search-output" aria-live="polite">{results}</div>
         </div>
     }
@@ -170,8 +210,8 @@ fn NoResults(params: SearchParams) -> impl IntoView {
 
 /// Channel, year, date range and sort. Each change is a new URL.
 #[component]
-fn SearchFilters() -> impl IntoView {
-    let store = use_store();
+fn SearchFilters(archive: Arc<Archive>) -> impl IntoView {
+    let store = &archive.store;
     let params = use_search_params();
     let navigate = use_navigate();
     let set = move |change: &dyn Fn(&mut SearchParams)| {
@@ -181,6 +221,7 @@ fn SearchFilters() -> impl IntoView {
         navigate(&paths::search(&next.to_query()), search_nav(false));
     };
     let channel_options = store
+        .catalog
         .channel_tree()
         .into_iter()
         .map(|(depth, c)| {

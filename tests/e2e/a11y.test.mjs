@@ -91,6 +91,7 @@ test("keyboard only: skip link, search with /, a result, the article and back ho
   await page.keyboard.type("民法典");
   await page.keyboard.press("Enter");
   await page.waitForURL((url) => url.pathname === "/search" && url.searchParams.get("q") === "民法典");
+  await ready(page);
   await page.waitForSelector(".search-results");
 
   const tabTo = async (matches, limit = 60) => {
@@ -104,11 +105,13 @@ test("keyboard only: skip link, search with /, a result, the article and back ho
   const title = (await focused()).text;
   await page.keyboard.press("Enter");
   await page.waitForURL((url) => url.pathname.startsWith("/article/"));
+  await ready(page);
   assert.equal(await text(page, "h1"), title);
 
   await tabTo(() => document.activeElement?.closest(".breadcrumb") && document.activeElement.textContent === "主页");
   await page.keyboard.press("Enter");
   await page.waitForURL(h.url("/"));
+  await ready(page);
   await page.waitForSelector(".newest");
   assert.deepEqual(page.problems, []);
 });

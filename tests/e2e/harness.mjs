@@ -62,9 +62,15 @@ export async function start({ dist = join(ROOT, "dist"), base = "/", counter } =
   };
 }
 
-/** Wait until the data has loaded and the frame is shown. */
+/** Wait until the page on screen has its data (the app sets aria-busy on
+ *  <main> while a page loads) and the frame or an error is shown. */
 export async function ready(page) {
+  await page.waitForSelector('main[aria-busy="false"]', { timeout: 20000 });
   await page.waitForSelector(".site-header, .error-view", { timeout: 20000 });
 }
 
-export const text = (page, selector) => page.locator(selector).first().innerText();
+/** The text of the first match, once the page has finished loading. */
+export async function text(page, selector) {
+  await ready(page);
+  return page.locator(selector).first().innerText();
+}

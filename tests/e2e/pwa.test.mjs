@@ -156,10 +156,13 @@ test("a build for /pufa/ works from that sub-path, deep links and offline includ
     await ready(page);
     await page.locator(".channel-nav a", { hasText: "普法动态" }).click();
     await page.waitForURL(`${h.origin}/pufa/channel/pufa`);
+    await ready(page);
     await page.locator(".sub-channels a", { hasText: "新洲区" }).click();
     await page.waitForURL(`${h.origin}/pufa/channel/xinzhou`);
+    await ready(page);
     await page.locator(".bulletin-list a", { hasText: SEED_TITLE }).click();
     await page.waitForURL(`${h.origin}/pufa/article/${SEED_ID}`);
+    await ready(page);
     const crumbs = await page.locator(".breadcrumb a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     assert.deepEqual(crumbs, ["/pufa/", "/pufa/channel/pufa", "/pufa/channel/xinzhou"]);
     await page.reload();

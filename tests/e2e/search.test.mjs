@@ -27,6 +27,7 @@ test("typing 普法 in the header finds the seed bulletin with 普法 highlighte
   assert.equal(await page.evaluate(() => document.activeElement?.id), "site-search-input");
   await page.keyboard.type("普法");
   await page.waitForURL((url) => url.pathname === "/search" && url.searchParams.get("q") === "普法");
+  await ready(page);
   await page.waitForSelector(".search-results");
   assert.ok((await count(page)) >= 10);
   const seed = page.locator(".result", { hasText: SEED_TITLE });
@@ -41,6 +42,7 @@ test("typing 普法 in the header finds the seed bulletin with 普法 highlighte
   // Typing went into one history entry: Back returns to the channel page.
   await page.goBack();
   await page.waitForURL(h.url("/channel/fagui"));
+  await ready(page);
   assert.deepEqual(page.problems, []);
 });
 
@@ -51,9 +53,11 @@ test("typing two words keeps the space between them, and 宣传 narrows 普法",
   await page.focus("#site-search-input");
   await page.keyboard.type("普法");
   await page.waitForURL((url) => url.searchParams.get("q") === "普法");
+  await ready(page);
   const one = await count(page);
   await page.keyboard.type(" 宣传");
   await page.waitForURL((url) => url.searchParams.get("q") === "普法 宣传");
+  await ready(page);
   assert.equal(await page.inputValue("#site-search-input"), "普法 宣传");
   const both = await count(page);
   assert.ok(both < one && both > 0, `${both} of ${one}`);
@@ -72,6 +76,7 @@ test("a Chinese input method's pinyin is not searched until it commits", async (
   await ready(page);
   await page.fill("#site-search-input", "");
   await page.waitForURL((url) => !url.searchParams.has("q"));
+  await ready(page);
   await page.focus("#site-search-input");
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Input.imeSetComposition", { text: "pu", selectionStart: 2, selectionEnd: 2 });
@@ -80,6 +85,7 @@ test("a Chinese input method's pinyin is not searched until it commits", async (
   assert.equal(new URL(page.url()).searchParams.get("q"), null, "no search for pinyin");
   await cdp.send("Input.insertText", { text: "普法" });
   await page.waitForURL((url) => url.searchParams.get("q") === "普法");
+  await ready(page);
   assert.equal(await page.inputValue("#site-search-input"), "普法");
   await page.waitForSelector(".search-results");
 });
@@ -92,12 +98,14 @@ test("channel and year filters narrow the results and live in the URL", async ()
 
   await page.selectOption("select[name=channel]", "xinzhou");
   await page.waitForURL((url) => url.searchParams.get("channel") === "xinzhou");
+  await ready(page);
   const inXinzhou = await count(page);
   assert.ok(inXinzhou < all && inXinzhou > 0, `${inXinzhou} of ${all}`);
   for (const c of await page.locator(".result .item-channel").allInnerTexts()) assert.equal(c, "新洲区");
 
   await page.selectOption("select[name=year]", "2021");
   await page.waitForURL((url) => url.searchParams.get("from") === "2021-01-01" && url.searchParams.get("to") === "2021-12-31");
+  await ready(page);
   const in2021 = await count(page);
   assert.ok(in2021 < inXinzhou && in2021 > 0, `${in2021} of ${inXinzhou}`);
   for (const d of await page.locator(".result time").allInnerTexts()) assert.match(d, /^2021-/);
@@ -115,11 +123,13 @@ test("channel and year filters narrow the results and live in the URL", async ()
   // Back: the year filter goes, the channel stays.
   await page.goBack();
   await page.waitForURL((url) => !url.searchParams.has("from"));
+  await ready(page);
   assert.equal(await count(page), inXinzhou);
   assert.equal(await page.inputValue("select[name=year]"), "");
   // Forward restores it.
   await page.goForward();
   await page.waitForURL((url) => url.searchParams.has("from"));
+  await ready(page);
   assert.deepEqual(await titles(page), narrowed);
   assert.deepEqual(page.problems, []);
 });
@@ -133,6 +143,7 @@ test("sort orders by time and by views", async () => {
   assert.equal(await page.inputValue("select[name=sort]"), "oldest");
   await page.selectOption("select[name=sort]", "newest");
   await page.waitForURL((url) => url.searchParams.get("sort") === "newest");
+  await ready(page);
   const newest = await page.locator(".result time").allInnerTexts();
   assert.deepEqual(newest, [...newest].sort().reverse());
 });
@@ -145,6 +156,7 @@ test("filters without words browse the archive, with page numbers", async () => 
   assert.ok((await count(page)) > 20);
   await page.locator(".pager a", { hasText: "下一页" }).click();
   await page.waitForURL((url) => url.searchParams.get("page") === "2");
+  await ready(page);
   assert.equal(await text(page, ".pager [aria-current=page]"), "2");
 });
 
@@ -174,6 +186,7 @@ test("empty and unmatched queries get a hint, and typed markup stays text", asyn
   assert.equal(await text(page, ".no-results .result-count"), "没有找到包含“不存在的词语xyz”的文章。");
   await page.locator("a", { hasText: "清除全部筛选" }).click();
   await page.waitForURL((url) => !url.searchParams.has("channel"));
+  await ready(page);
 
   await page.goto(h.url("/search?q=" + encodeURIComponent("<img src=x onerror=alert(1)>")));
   await ready(page);

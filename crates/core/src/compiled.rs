@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
-use crate::decode::decode_bulletin_at;
+use crate::decode::{decode_bulletin_at, serde_message, serde_position};
 use crate::error::DataError;
 use crate::model::{Block, Bulletin, Channel, SiteData};
 use crate::store::Catalog;
@@ -163,7 +163,8 @@ struct RawArticleFile<'a> {
 /// Decode a compiled JSON file into `T`; errors name `file`.
 pub fn decode<'a, T: Deserialize<'a>>(file: &str, src: &'a str) -> Result<T, DataError> {
     serde_json::from_str(src).map_err(|e| {
-        DataError::new(file, "", format!("JSON 格式错误：{e}")).at(e.line(), e.column())
+        let (line, col) = serde_position(src, 0, &e);
+        DataError::new(file, "", serde_message(&e)).at(line, col)
     })
 }
 
@@ -171,7 +172,7 @@ pub fn decode<'a, T: Deserialize<'a>>(file: &str, src: &'a str) -> Result<T, Dat
 /// other source.
 pub fn decode_article(file: &str, src: &str, catalog: &Catalog) -> Result<ArticleFile, DataError> {
     let raw: RawArticleFile = decode(file, src)?;
-    let ids = catalog_channel_ids(catalog);
+    let ids = catalog.channel_ids();
     let bulletin = decode_bulletin_at(file, src, raw.bulletin, "bulletin", &ids)?;
     Ok(ArticleFile {
         bulletin,
@@ -179,14 +180,6 @@ pub fn decode_article(file: &str, src: &str, catalog: &Catalog) -> Result<Articl
         next: raw.next,
         related: raw.related,
     })
-}
-
-fn catalog_channel_ids(catalog: &Catalog) -> std::collections::HashSet<&str> {
-    catalog
-        .channel_tree()
-        .into_iter()
-        .map(|(_, c)| c.id.as_str())
-        .collect()
 }
 
 /// A bulletin in the shape of a `bulletins.json` element.

@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 
 use crate::date::parse_published;
 use crate::error::DataError;
+use crate::store::Catalog;
 use crate::model::{Block, Bulletin, Channel, Link, Site, SiteData, DEFAULT_PER_PAGE};
 
 /// Largest list page size a site file may ask for.
@@ -150,7 +151,7 @@ impl<'a> Spot<'a> {
 /// File line and character column of a serde error raised while reading
 /// `src[base..]`. serde counts columns in bytes; an operator's editor counts
 /// characters, so the position is recomputed from the byte offset.
-fn serde_position(src: &str, base: usize, e: &serde_json::Error) -> (usize, usize) {
+pub(crate) fn serde_position(src: &str, base: usize, e: &serde_json::Error) -> (usize, usize) {
     let part = &src[floor_char_boundary(src, base)..];
     let line_start: usize = part
         .split_inclusive('\n')
@@ -194,7 +195,7 @@ fn find_key(obj: &str, key: &str) -> Option<usize> {
 
 /// serde_json's message without its own " at line X column Y" tail, which
 /// would be relative to the element, with the common cases in Chinese.
-fn serde_message(e: &serde_json::Error) -> String {
+pub(crate) fn serde_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let text = match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
@@ -375,24 +376,32 @@ fn decode_channels(
 
 /// Decode and validate `bulletins.json` against the channels of `site`.
 pub fn decode_bulletins(src: &str, site: &SiteData) -> Result<Vec<Bulletin>, DataError> {
-    decode_bulletins_in(BULLETINS_FILE, src, site)
+    decode_bulletins_in(BULLETINS_FILE, src, &channel_ids(&site.channels))
 }
 
 /// [`decode_bulletins`] for a file of that shape under another name (the
-/// compiled search data).
-pub fn decode_bulletins_in(
+/// compiled search data), against a catalog's channels.
+pub fn decode_bulletins_with(
     file: &str,
     src: &str,
-    site: &SiteData,
+    catalog: &Catalog,
+) -> Result<Vec<Bulletin>, DataError> {
+    let ids = catalog.channel_ids();
+    decode_bulletins_in(file, src, &ids)
+}
+
+fn decode_bulletins_in(
+    file: &str,
+    src: &str,
+    channel_ids: &HashSet<&str>,
 ) -> Result<Vec<Bulletin>, DataError> {
     let raw: RawBulletinsFile = whole_file(file, src)?;
     let spot = Spot { file, src };
-    let channel_ids = channel_ids(&site.channels);
     let mut ids = HashSet::new();
     let mut out = Vec::with_capacity(raw.bulletins.len());
     for (i, item) in raw.bulletins.iter().enumerate() {
         let field = format!("bulletins[{i}]");
-        let b = decode_one(&spot, item, &field, &channel_ids)?;
+        let b = decode_one(&spot, item, &field, channel_ids)?;
         if !ids.insert(b.id.clone()) {
             return Err(spot.error(
                 item,

@@ -111,6 +111,11 @@ impl Catalog {
         out
     }
 
+    /// Every channel id.
+    pub fn channel_ids(&self) -> HashSet<&str> {
+        self.channels.iter().map(|c| c.id.as_str()).collect()
+    }
+
     /// Display name of a channel, or its id when unknown.
     pub fn channel_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.channel(id).map_or(id, |c| c.name.as_str())

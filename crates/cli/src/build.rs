@@ -1,0 +1,342 @@
+//! `pufa build`: compile checked content into the data tree the app reads
+//! (layout in `pufa_core::compiled`).
+//!
+//! Everything is derived here, once, so a page costs one small file: list
+//! pages, the home lists, 上一篇/下一篇 and 相关文章 per article. Files are
+//! written into a temporary version directory, hashed as they are written;
+//! the version is the digest of all of them, the directory is renamed to
+//! it, and only then is `version.json` replaced (write and rename), so a
+//! reader never meets a version that is half written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use pufa_core::compiled::{
+    self, article_file, encode_article, encode_bulletin, encode_site, list_file, DataVersion,
+    Entry, HomeFile, HomeSection, ListFile, FORMAT, VERSION_FILE,
+};
+use pufa_core::search::related::RelatedIndex;
+use pufa_core::{Block, Bulletin, Store};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::content::{Content, MEDIA_DIR};
+
+/// How many bulletins the home page lists as 最新动态, and per channel.
+pub const HOME_NEWEST: usize = 10;
+pub const HOME_PER_SECTION: usize = 6;
+/// 相关文章 per article.
+pub const RELATED: usize = 5;
+
+/// What a build wrote.
+#[derive(Debug)]
+pub struct Report {
+    pub version: String,
+    pub bulletins: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub media: usize,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes files under one directory and remembers each one's SHA-256.
+struct Tree {
+    root: PathBuf,
+    hashes: BTreeMap<String, String>,
+    bytes: u64,
+}
+
+impl Tree {
+    fn put(&mut self, rel: &str, data: &[u8]) -> io::Result<()> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, data)?;
+        self.hashes.insert(rel.to_string(), hex(&Sha256::digest(data)));
+        self.bytes += data.len() as u64;
+        Ok(())
+    }
+
+    fn put_json<T: Serialize + ?Sized>(&mut self, rel: &str, value: &T) -> io::Result<()> {
+        let data = serde_json::to_vec(value).map_err(io::Error::other)?;
+        self.put(rel, &data)
+    }
+}
+
+/// A name a web server and every file system take as it is.
+fn safe_stem(name: &str) -> String {
+    let stem: String = Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(40)
+        .collect();
+    if stem.is_empty() {
+        "image".into()
+    } else {
+        stem
+    }
+}
+
+/// Copy each image once into `media_out` under a content-hashed name (so
+/// it can be cached for a year) and point the blocks at it.
+fn publish_media(
+    content_dir: &Path,
+    media_out: &Path,
+    bulletins: &mut [Bulletin],
+) -> io::Result<usize> {
+    let mut done: HashMap<String, String> = HashMap::new();
+    for b in bulletins.iter_mut() {
+        for block in &mut b.body {
+            let Block::Image { src, .. } = block else {
+                continue;
+            };
+            let name = src.trim_start_matches("media/").to_string();
+            if let Some(final_src) = done.get(&name) {
+                *src = final_src.clone();
+                continue;
+            }
+            let data = fs::read(content_dir.join(MEDIA_DIR).join(&name))?;
+            let digest = hex(&Sha256::digest(&data));
+            let ext: String = Path::new(&name)
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            let file = if ext.is_empty() {
+                format!("{}-{}", safe_stem(&name), &digest[..10])
+            } else {
+                format!("{}-{}.{ext}", safe_stem(&name), &digest[..10])
+            };
+            fs::create_dir_all(media_out)?;
+            let target = media_out.join(&file);
+            if !target.is_file() {
+                fs::write(&target, &data)?;
+            }
+            let final_src = format!("media/{file}");
+            done.insert(name, final_src.clone());
+            *src = final_src;
+        }
+    }
+    Ok(done.len())
+}
+
+/// 上一篇 (older) and 下一篇 (newer) of every bulletin within its own
+/// channel, by position in the store's newest-first order. One pass over
+/// the archive instead of a scan per article.
+fn neighbours(store: &Store) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = vec![(None, None); store.bulletins().len()];
+    let mut last_in_channel: HashMap<&str, usize> = HashMap::new();
+    for (pos, b) in store.bulletins().iter().enumerate() {
+        if let Some(&newer) = last_in_channel.get(b.channel.as_str()) {
+            out[pos].1 = Some(newer);
+            out[newer].0 = Some(pos);
+        }
+        last_in_channel.insert(b.channel.as_str(), pos);
+    }
+    out
+}
+
+/// Compile `content` into `out` (the `data/` directory); images go to
+/// `media_out` (the `media/` directory beside it).
+pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Report> {
+    let Content {
+        dir,
+        site,
+        bulletins,
+    } = content;
+    let mut bulletins: Vec<Bulletin> = bulletins.into_iter().map(|s| s.bulletin).collect();
+    let media = publish_media(&dir, media_out, &mut bulletins)?;
+    let site_json = encode_site(&site);
+    let per_page = site.site.per_page;
+    let store = Store::new(site, bulletins);
+    let catalog = &store.catalog;
+    let all = store.bulletins();
+
+    let versions = out.join("v");
+    fs::create_dir_all(&versions)?;
+    let staging = versions.join(format!(".tmp-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    let mut tree = Tree {
+        root: staging.clone(),
+        hashes: BTreeMap::new(),
+        bytes: 0,
+    };
+
+    tree.put_json(compiled::SITE, &site_json)?;
+
+    // Home: the newest, then a few of each top-level channel.
+    let home = HomeFile {
+        newest: all
+            .iter()
+            .take(HOME_NEWEST)
+            .map(|b| Entry::new(b, false))
+            .collect(),
+        sections: catalog
+            .top_channels()
+            .map(|c| HomeSection {
+                channel: c.id.clone(),
+                items: store
+                    .in_channel(&c.id)
+                    .into_iter()
+                    .take(HOME_PER_SECTION)
+                    .map(|b| Entry::new(b, false))
+                    .collect(),
+            })
+            .collect(),
+    };
+    tree.put_json(compiled::HOME, &home)?;
+
+    // Every page of every channel's list (sub-channels included); an empty
+    // channel still has its page 1.
+    for (_, channel) in catalog.channel_tree() {
+        let items = store.in_channel(&channel.id);
+        let pages = items.len().div_ceil(per_page).max(1);
+        for page in 1..=pages {
+            let start = (page - 1) * per_page;
+            let end = (start + per_page).min(items.len());
+            let list = ListFile {
+                channel: channel.id.clone(),
+                page,
+                pages,
+                total: items.len(),
+                items: items[start..end]
+                    .iter()
+                    .map(|b| Entry::new(b, true))
+                    .collect(),
+            };
+            tree.put_json(&list_file(&channel.id, page), &list)?;
+        }
+    }
+
+    // One file per article, with its neighbours and related reading.
+    let related = RelatedIndex::build(all.iter().map(|b| (b.title.as_str(), catalog.channel_name(&b.channel))));
+    let near = neighbours(&store);
+    let mut scratch = Vec::new();
+    for (pos, b) in all.iter().enumerate() {
+        let rel: Vec<Entry> = related
+            .related_with(pos, RELATED, &mut scratch)
+            .into_iter()
+            .map(|i| Entry::new(&all[i], false))
+            .collect();
+        let (older, newer) = near[pos];
+        let value = encode_article(b, older.map(|i| &all[i]), newer.map(|i| &all[i]), &rel);
+        tree.put_json(&article_file(&b.id), &value)?;
+    }
+
+    // The whole archive, for the search page only (until the search index
+    // is prebuilt): written as it is encoded, never held twice.
+    {
+        let path = staging.join(compiled::SEARCH);
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut w = BufWriter::new(fs::File::create(&path)?);
+        let mut emit = |bytes: &[u8]| -> io::Result<()> {
+            hasher.update(bytes);
+            size += bytes.len() as u64;
+            w.write_all(bytes)
+        };
+        emit(b"{\"bulletins\":[")?;
+        for (i, b) in all.iter().enumerate() {
+            if i > 0 {
+                emit(b",")?;
+            }
+            emit(&serde_json::to_vec(&encode_bulletin(b)).map_err(io::Error::other)?)?;
+        }
+        emit(b"]}")?;
+        w.flush()?;
+        drop(w);
+        tree.hashes
+            .insert(compiled::SEARCH.to_string(), hex(&hasher.finalize()));
+        tree.bytes += size;
+    }
+
+    // The version is the digest of every file (name and content): the same
+    // content always gives the same version.
+    let mut digest = Sha256::new();
+    digest.update(FORMAT.to_le_bytes());
+    for (path, hash) in &tree.hashes {
+        digest.update(path.as_bytes());
+        digest.update([0]);
+        digest.update(hash.as_bytes());
+        digest.update([0]);
+    }
+    let version = DataVersion {
+        format: FORMAT,
+        version: hex(&digest.finalize())[..16].to_string(),
+    };
+
+    let manifest = Manifest {
+        format: FORMAT,
+        version: version.version.clone(),
+        files: &tree.hashes,
+        bulletins: all
+            .iter()
+            .map(|b| Known {
+                id: &b.id,
+                views: b.views,
+            })
+            .collect(),
+    };
+    let manifest_bytes = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
+    fs::write(staging.join(compiled::MANIFEST), &manifest_bytes)?;
+    let files = tree.hashes.len() + 1;
+    let bytes = tree.bytes + manifest_bytes.len() as u64;
+
+    // Publish: the version directory, then the pointer to it.
+    let final_dir = versions.join(&version.version);
+    if final_dir.exists() {
+        fs::remove_dir_all(&final_dir)?;
+    }
+    fs::rename(&staging, &final_dir)?;
+    let pointer = out.join(format!(".{VERSION_FILE}.tmp"));
+    fs::write(
+        &pointer,
+        serde_json::to_vec(&version).map_err(io::Error::other)?,
+    )?;
+    fs::rename(&pointer, out.join(VERSION_FILE))?;
+    // Older versions are gone from a fresh deployment too; an app still
+    // reading one finds the new version on its next request.
+    for entry in fs::read_dir(&versions)? {
+        let entry = entry?;
+        if entry.file_name() != version.version.as_str() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(Report {
+        version: version.version,
+        bulletins: all.len(),
+        files,
+        bytes,
+        media,
+    })
+}
+
+/// `manifest.json`: every file of the version with its SHA-256, and the
+/// bulletins with their exported counts (what the view counter reads).
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: u32,
+    version: String,
+    files: &'a BTreeMap<String, String>,
+    bulletins: Vec<Known<'a>>,
+}
+
+#[derive(Serialize)]
+struct Known<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    views: Option<u64>,
+}

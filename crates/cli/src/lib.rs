@@ -1,0 +1,9 @@
+//! `pufa`, the content tool of the 普法动态 portal: it checks an office's
+//! content (Markdown + TOML under `content/`) with pufa-core's rules and
+//! compiles it into the static data tree the app reads.
+
+pub mod build;
+pub mod content;
+pub mod convert;
+pub mod markdown;
+pub mod new;

@@ -1,0 +1,92 @@
+//! App-wide context: the site edition on screen (one data version's site
+//! and channel tree), and the loader every page uses to fetch its own data
+//! from that same version.
+//!
+//! A page's data and the site it is shown with always come from one
+//! version: [`load_page`] asks which version is current, takes the site of
+//! that version (fetched once per version), then the page's file of that
+//! version, and hands both to the page together. The frame (header, footer)
+//! follows the edition of the last page shown.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use pufa_core::compiled::DataVersion;
+use pufa_core::Catalog;
+
+use crate::api::{self, AppError};
+
+/// One published version of the site: its version and its catalog.
+#[derive(Debug, PartialEq)]
+pub struct Edition {
+    pub version: DataVersion,
+    pub catalog: Catalog,
+}
+
+pub type SharedEdition = Arc<Edition>;
+
+/// The edition on screen; `None` until the first page has loaded.
+#[derive(Clone, Copy)]
+pub struct CurrentEdition(pub RwSignal<Option<SharedEdition>>);
+
+/// Whether the page on screen is still loading its data: `aria-busy` on
+/// `<main>` (screen readers wait, and so do the end-to-end tests).
+#[derive(Clone, Copy)]
+pub struct Busy(pub RwSignal<bool>);
+
+pub fn provide_state() {
+    provide_context(CurrentEdition(RwSignal::new(None)));
+    provide_context(Busy(RwSignal::new(true)));
+}
+
+pub fn use_busy() -> RwSignal<bool> {
+    use_context::<Busy>()
+        .map(|b| b.0)
+        .unwrap_or_else(|| RwSignal::new(false))
+}
+
+fn current() -> RwSignal<Option<SharedEdition>> {
+    use_context::<CurrentEdition>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| RwSignal::new(None))
+}
+
+/// The edition on screen, tracked (for the frame and the search box).
+pub fn use_edition() -> Signal<Option<SharedEdition>> {
+    let c = current();
+    Signal::derive(move || c.get())
+}
+
+/// What a page loader returns: the edition and the page's own data, or
+/// `None` when the page does not exist (a 404 of its file).
+pub type PageResult<T> = Result<(SharedEdition, Option<T>), AppError>;
+
+/// Fetch what a page needs, all from the current version. `fetch` gets the
+/// edition to read from and returns the page's data (`None`: not found).
+pub fn load_page<T, F, Fut>(fetch: F) -> impl Future<Output = PageResult<T>>
+where
+    F: FnOnce(SharedEdition) -> Fut,
+    Fut: Future<Output = Result<Option<T>, AppError>>,
+{
+    let current = current();
+    // Set at once, when the route asks for its data; the page's Transition
+    // clears it once the page is shown (see `pages::show_page`).
+    use_busy().set(true);
+    async move {
+        let known = current.get_untracked();
+        let edition = api::edition(known).await?;
+        // The frame shows this edition from now on, whatever the page's own
+        // file turns out to be. The reader may have navigated away meanwhile;
+        // the signal may then be gone with its owner, which is fine.
+        let same = current
+            .try_get_untracked()
+            .flatten()
+            .is_some_and(|c| Arc::ptr_eq(&c, &edition));
+        if !same {
+            let _ = current.try_set(Some(edition.clone()));
+        }
+        let page = fetch(edition.clone()).await?;
+        Ok((edition, page))
+    }
+}

@@ -15,7 +15,7 @@ echo "[run] cargo build --release -p pufa-counter"
 cargo build --release --locked -p pufa-counter
 mkdir -p target/run
 target/release/pufa-counter --listen "127.0.0.1:$COUNTER_PORT" \
-  --db target/run/views.sqlite3 --data public/data/bulletins.json &
+  --db target/run/views.sqlite3 --data dist/data &
 counter=$!
 trap 'kill "$counter" 2>/dev/null || true' EXIT
 echo "[run] view counter on http://127.0.0.1:$COUNTER_PORT (database target/run/views.sqlite3)"

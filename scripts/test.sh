@@ -15,11 +15,18 @@ cargo fmt --all -- --check
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --locked -p pufa-core --all-targets -- -D warnings
+cargo clippy --locked -p pufa-cli --all-targets -- -D warnings
 cargo clippy --locked -p pufa-portal --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --locked -p pufa-counter --all-targets -- -D warnings
 
 step "native tests (crates/core)"
 cargo test --locked -p pufa-core
+
+step "content tool: content format, check, build (crates/cli)"
+cargo test --locked -p pufa-cli
+
+step "the shipped content passes pufa check"
+cargo run --quiet --locked --profile tool -p pufa-cli -- check --content content
 
 step "view counter service: API, durability (crates/counter)"
 cargo test --locked -p pufa-counter
@@ -27,7 +34,10 @@ cargo test --locked -p pufa-counter
 step "component tests (wasm-bindgen-test, headless Chromium)"
 cargo test --locked -p pufa-portal --target wasm32-unknown-unknown
 
-step "release builds: site root, and the /pufa/ sub-path"
+step "release builds of the test fixture content: site root, and the /pufa/ sub-path"
+# The journeys run against tests/fixtures/content, never the shipped
+# content/, so an office can replace its content without touching a test.
+export PUFA_CONTENT=tests/fixtures/content
 trunk build --release
 trunk build --release --public-url /pufa/ --dist target/dist-pufa
 cargo build --release --locked -p pufa-counter

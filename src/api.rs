@@ -69,9 +69,9 @@ impl AppError {
             AppError::Status { file, status } => format!("{file}：服务器返回 HTTP {status}"),
             AppError::NotCached { file } => format!("{file}：离线且没有缓存"),
             AppError::Data(e) => e.to_string(),
-            AppError::Format { data } => format!(
-                "{VERSION_FILE}：数据格式 {data}，本程序读取格式 {FORMAT}"
-            ),
+            AppError::Format { data } => {
+                format!("{VERSION_FILE}：数据格式 {data}，本程序读取格式 {FORMAT}")
+            }
         }
     }
 
@@ -201,7 +201,10 @@ pub async fn archive(edition: &Edition) -> Result<pufa_core::Store, AppError> {
     let src = fetch_required(&file, false).await?;
     let bulletins = pufa_core::decode::decode_bulletins_with(&file, &src, &edition.catalog)
         .map_err(AppError::Data)?;
-    Ok(pufa_core::Store::with_catalog(edition.catalog.clone(), bulletins))
+    Ok(pufa_core::Store::with_catalog(
+        edition.catalog.clone(),
+        bulletins,
+    ))
 }
 
 /// How long a view may take to record before the page keeps the data's

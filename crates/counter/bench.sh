@@ -23,7 +23,7 @@ cd "$(dirname "$0")/../.."
 runs=${BENCH_RUNS:-3}
 seconds=${BENCH_SECONDS:-10}
 clients=${BENCH_CLIENTS:-64}
-data=${BENCH_DATA:-public/data/bulletins.json}
+data=${BENCH_DATA:-tests/fixtures/json/bulletins.json}
 redis=${BENCH_REDIS:-}
 target=${CARGO_TARGET_DIR:-target}
 

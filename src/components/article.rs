@@ -5,8 +5,8 @@
 //! HTML.
 
 use leptos::prelude::*;
-use pufa_core::date::{format_iso, format_minute};
 use pufa_core::compiled::NeighbourRef;
+use pufa_core::date::{format_iso, format_minute};
 use pufa_core::{Block, Bulletin};
 
 use crate::paths;

@@ -1,8 +1,8 @@
 //! A list of bulletins: title, channel, date, and optionally a summary.
 
 use leptos::prelude::*;
-use pufa_core::date::{format_day, format_iso};
 use pufa_core::compiled::Entry;
+use pufa_core::date::{format_day, format_iso};
 
 use crate::components::article::SampleTag;
 use crate::paths;

@@ -25,7 +25,10 @@ pub fn ArticlePage() -> impl IntoView {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         load_page(move |edition| async move { api::article(&edition, &id).await })
     });
-    show_page(data, |edition, file| view! { <Article edition=edition file=file/> })
+    show_page(
+        data,
+        |edition, file| view! { <Article edition=edition file=file/> },
+    )
 }
 
 #[component]

@@ -38,7 +38,10 @@ pub fn ChannelPage() -> impl IntoView {
             }
         })
     });
-    show_page(data, |edition, list| view! { <ChannelList edition=edition list=list/> })
+    show_page(
+        data,
+        |edition, list| view! { <ChannelList edition=edition list=list/> },
+    )
 }
 
 #[component]

@@ -37,7 +37,8 @@ pub struct Archive {
 
 impl Archive {
     fn index(&self) -> &SearchIndex {
-        self.index.get_or_init(|| SearchIndex::build(self.store.bulletins()))
+        self.index
+            .get_or_init(|| SearchIndex::build(self.store.bulletins()))
     }
 }
 
@@ -73,7 +74,10 @@ pub fn SearchPage() -> impl IntoView {
         let cache = cache.clone();
         load_page(move |edition| async move { cache.get(&edition).await.map(Some) })
     });
-    show_page(data, |edition, archive| view! { <Search edition=edition archive=archive/> })
+    show_page(
+        data,
+        |edition, archive| view! { <Search edition=edition archive=archive/> },
+    )
 }
 
 #[component]

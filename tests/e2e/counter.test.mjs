@@ -14,7 +14,7 @@ import { freePort, ready, ROOT, start, text } from "./harness.mjs";
 
 const BIN = join(ROOT, "target", "release", "pufa-counter");
 const ID = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
-const DATA_VIEWS = 1356; // its count in public/data/bulletins.json
+const DATA_VIEWS = 1356; // its count in the fixture content
 // Headless Chromium says "HeadlessChrome", which the counter rightly treats
 // as a bot; a reader's browser does not.
 const READER = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36" };
@@ -27,7 +27,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), "pufa-counter-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  counter = spawn(BIN, ["--listen", `127.0.0.1:${port}`, "--db", join(work, "views.sqlite3"), "--data", join(ROOT, "public/data/bulletins.json")], {
+  counter = spawn(BIN, ["--listen", `127.0.0.1:${port}`, "--db", join(work, "views.sqlite3"), "--data", join(ROOT, "dist/data")], {
     stdio: "inherit",
   });
   // Readiness: poll /healthz a bounded number of times.

@@ -62,7 +62,9 @@ test("typing two words keeps the space between them, and 宣传 narrows 普法",
   const both = await count(page);
   assert.ok(both < one && both > 0, `${both} of ${one}`);
   // Every result's article holds both words (the snippet shows only one spot).
-  const data = JSON.parse(readFileSync(join(ROOT, "public/data/bulletins.json"), "utf8")).bulletins;
+  // The archive of the build under test (made from the fixture content).
+  const { version } = JSON.parse(readFileSync(join(ROOT, "dist/data/version.json"), "utf8"));
+  const data = JSON.parse(readFileSync(join(ROOT, "dist/data/v", version, "search.json"), "utf8")).bulletins;
   const textOf = new Map(data.map((b) => [b.title, b.title + b.body.map((x) => x.text).join("")]));
   for (const title of await titles(page)) {
     assert.match(textOf.get(title), /普法/, title);

@@ -58,7 +58,8 @@ impl Tree {
             fs::create_dir_all(parent)?;
         }
         fs::write(&path, data)?;
-        self.hashes.insert(rel.to_string(), hex(&Sha256::digest(data)));
+        self.hashes
+            .insert(rel.to_string(), hex(&Sha256::digest(data)));
         self.bytes += data.len() as u64;
         Ok(())
     }
@@ -222,7 +223,10 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
     }
 
     // One file per article, with its neighbours and related reading.
-    let related = RelatedIndex::build(all.iter().map(|b| (b.title.as_str(), catalog.channel_name(&b.channel))));
+    let related = RelatedIndex::build(
+        all.iter()
+            .map(|b| (b.title.as_str(), catalog.channel_name(&b.channel))),
+    );
     let near = neighbours(&store);
     let mut scratch = Vec::new();
     for (pos, b) in all.iter().enumerate() {

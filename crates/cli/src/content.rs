@@ -261,10 +261,13 @@ pub fn load_bulletin(
         return Err(problem(
             Some(1),
             "",
-            format!("文件应以一行 {FENCE} 开头，写完标题、栏目、发布时间等信息后再用一行 {FENCE} 结束"),
+            format!(
+                "文件应以一行 {FENCE} 开头，写完标题、栏目、发布时间等信息后再用一行 {FENCE} 结束"
+            ),
         ));
     };
-    let front: Front = toml::from_str(front_src).map_err(|e| toml_problem(path, front_src, 2, &e))?;
+    let front: Front =
+        toml::from_str(front_src).map_err(|e| toml_problem(path, front_src, 2, &e))?;
     // The line of a front-matter key, for errors about its value.
     let key_line = |key: &str| {
         front_src
@@ -275,12 +278,13 @@ pub fn load_bulletin(
             })
             .map(|i| i + 2)
     };
-    let blocks = markdown::parse(body_src).map_err(|e| {
-        problem(Some(body_line + e.line - 1), "body", e.message)
-    })?;
+    let blocks = markdown::parse(body_src)
+        .map_err(|e| problem(Some(body_line + e.line - 1), "body", e.message))?;
     for b in &blocks {
         if let Block::Image { src, .. } = &b.block {
-            let name = src.strip_prefix("media/").filter(|n| !n.contains(['/', '\\']) && !n.starts_with('.'));
+            let name = src
+                .strip_prefix("media/")
+                .filter(|n| !n.contains(['/', '\\']) && !n.starts_with('.'));
             let line = Some(body_line + b.line - 1);
             match name {
                 None => {
@@ -291,7 +295,11 @@ pub fn load_bulletin(
                     ))
                 }
                 Some(n) if !media(n) => {
-                    return Err(problem(line, "body", format!("找不到图片文件 {MEDIA_DIR}/{n}")))
+                    return Err(problem(
+                        line,
+                        "body",
+                        format!("找不到图片文件 {MEDIA_DIR}/{n}"),
+                    ))
                 }
                 Some(_) => {}
             }

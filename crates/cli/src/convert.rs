@@ -24,14 +24,20 @@ pub fn bulletin_path(b: &Bulletin) -> PathBuf {
 }
 
 /// The file text of a bulletin, checked to read back identical.
-pub fn bulletin_text(b: &Bulletin, channels: &std::collections::HashSet<&str>) -> Result<String, String> {
+pub fn bulletin_text(
+    b: &Bulletin,
+    channels: &std::collections::HashSet<&str>,
+) -> Result<String, String> {
     let mut text = bulletin_file(b);
     // A time with seconds or another offset than Beijing's keeps its full
     // RFC 3339 form instead of the usual `YYYY-MM-DD HH:MM`.
     let exact = b.published.offset().local_minus_utc() == 8 * 3600 && b.published.second() == 0;
     if !exact {
         text = text.replacen(
-            &format!("published = \"{}\"", pufa_core::date::format_minute(&b.published)),
+            &format!(
+                "published = \"{}\"",
+                pufa_core::date::format_minute(&b.published)
+            ),
             &format!("published = \"{}\"", b.published.to_rfc3339()),
             1,
         );
@@ -55,7 +61,10 @@ pub fn convert(from: &Path, to: &Path) -> Result<usize, String> {
     let store = Store::from_json(&read("site.json")?, &read("bulletins.json")?)
         .map_err(|e| e.to_string())?;
     if to.join(SITE_TOML).exists() || to.join(BULLETINS_DIR).exists() {
-        return Err(format!("{} 里已有内容，不会覆盖：请换一个空文件夹", to.display()));
+        return Err(format!(
+            "{} 里已有内容，不会覆盖：请换一个空文件夹",
+            to.display()
+        ));
     }
     let site = pufa_core::decode_site(&read("site.json")?).map_err(|e| e.to_string())?;
     let channels = channel_ids(&site.channels);

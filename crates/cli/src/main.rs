@@ -9,7 +9,11 @@ use pufa_cli::content::{self, Problem};
 use pufa_cli::{build, convert, new};
 
 #[derive(Parser)]
-#[command(name = "pufa", version, about = "普法动态内容工具：检查、编译、新建文章")]
+#[command(
+    name = "pufa",
+    version,
+    about = "普法动态内容工具：检查、编译、新建文章"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -97,9 +101,10 @@ fn main() -> ExitCode {
                 Some(stage) => Path::new(&stage).join("data"),
                 None => PathBuf::from("dist/data"),
             });
-            let media = out
-                .parent()
-                .map_or_else(|| PathBuf::from(content::MEDIA_DIR), |p| p.join(content::MEDIA_DIR));
+            let media = out.parent().map_or_else(
+                || PathBuf::from(content::MEDIA_DIR),
+                |p| p.join(content::MEDIA_DIR),
+            );
             let c = match load(&content.dir()) {
                 Ok(c) => c,
                 Err(code) => return code,

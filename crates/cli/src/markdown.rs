@@ -11,8 +11,8 @@
 //! escapes what Markdown would otherwise read as markup, and the converter
 //! checks that every body reads back identical.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use pufa_core::Block;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// A body block and the 1-based line it starts on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +31,14 @@ pub struct BodyError {
 enum Open {
     None,
     Heading(String),
-    Paragraph { text: String, images: Vec<(String, String)> },
-    List { ordered: bool, items: Vec<String> },
+    Paragraph {
+        text: String,
+        images: Vec<(String, String)>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
 }
 
 /// Read a Markdown body into blocks.
@@ -98,9 +104,16 @@ pub fn parse(src: &str) -> Result<Vec<Located>, BodyError> {
                 if item_text.is_some() {
                     continue;
                 }
-                if let Open::Paragraph { text, images } = std::mem::replace(&mut open, Open::None)
-                {
+                if let Open::Paragraph { text, images } = std::mem::replace(&mut open, Open::None) {
                     match (images.len(), text.trim().is_empty()) {
+                        // Written as an image but not read as one: most
+                        // often a space in the file name.
+                        (0, _) if text.starts_with("![") && text.contains("](") => {
+                            return Err(BodyError {
+                                line: start,
+                                message: "图片没有被识别：图片地址里不能有空格，请给文件改名，或写成 ![说明](<media/文件 名.jpg>)".into(),
+                            })
+                        }
                         (0, _) => out.push(Located {
                             block: Block::Paragraph(text),
                             line: start,

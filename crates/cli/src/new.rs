@@ -35,19 +35,28 @@ fn suffix(attempt: u64) -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
-    let mut z = nanos ^ (u64::from(std::process::id()) << 32) ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut z =
+        nanos ^ (u64::from(std::process::id()) << 32) ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     format!("{:06x}", (z ^ (z >> 31)) & 0xff_ffff)
 }
 
 /// Create the file and return its path. `now` is passed in (tests fix it).
-pub fn new_bulletin(content_dir: &Path, channel: &str, title: &str, now: DateTime<Utc>) -> Result<PathBuf, String> {
+pub fn new_bulletin(
+    content_dir: &Path,
+    channel: &str,
+    title: &str,
+    now: DateTime<Utc>,
+) -> Result<PathBuf, String> {
     let site = content::load_site(content_dir).map_err(|p| p.to_string())?;
     if !channel_ids(&site.channels).contains(channel) {
         let mut known: Vec<String> = site.channels.iter().flat_map(flatten).collect();
         known.sort();
-        return Err(format!("未知栏目“{channel}”。可用的栏目 id：{}", known.join("、")));
+        return Err(format!(
+            "未知栏目“{channel}”。可用的栏目 id：{}",
+            known.join("、")
+        ));
     }
     let title = title.trim();
     if title.is_empty() {
@@ -60,7 +69,9 @@ pub fn new_bulletin(content_dir: &Path, channel: &str, title: &str, now: DateTim
         .map(|i| format!("{}-{}", local.format("%Y%m%d"), suffix(i)))
         .find(|id| !used.contains(id))
         .ok_or("无法生成不重复的 id")?;
-    let dir = content_dir.join(BULLETINS_DIR).join(local.format("%Y").to_string());
+    let dir = content_dir
+        .join(BULLETINS_DIR)
+        .join(local.format("%Y").to_string());
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let path = dir.join(format!("{id}.md"));
     let front = Front {
@@ -72,9 +83,7 @@ pub fn new_bulletin(content_dir: &Path, channel: &str, title: &str, now: DateTim
         sample: false,
     };
     let front = toml::to_string(&front).map_err(|e| e.to_string())?;
-    let text = format!(
-        "{FENCE}\n{front}# source = \"来源单位\"\n{FENCE}\n\n"
-    );
+    let text = format!("{FENCE}\n{front}# source = \"来源单位\"\n{FENCE}\n\n");
     fs::OpenOptions::new()
         .write(true)
         .create_new(true)

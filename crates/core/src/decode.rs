@@ -13,8 +13,8 @@ use serde_json::value::RawValue;
 
 use crate::date::parse_published;
 use crate::error::DataError;
-use crate::store::Catalog;
 use crate::model::{Block, Bulletin, Channel, Link, Site, SiteData, DEFAULT_PER_PAGE};
+use crate::store::Catalog;
 
 /// Largest list page size a site file may ask for.
 pub const MAX_PER_PAGE: usize = 100;
@@ -212,9 +212,7 @@ pub(crate) fn serde_message(e: &serde_json::Error) -> String {
         return format!("类型不对：{text}");
     }
     if text.starts_with("unknown variant") {
-        return format!(
-            "正文段落的 type 只能是 heading、paragraph、list 或 image：{text}"
-        );
+        return format!("正文段落的 type 只能是 heading、paragraph、list 或 image：{text}");
     }
     format!("JSON 格式错误：{text}")
 }
@@ -496,7 +494,10 @@ impl BulletinFields {
         if !channel_ids.contains(self.channel.as_str()) {
             return Err(bad(
                 "channel",
-                format!("未知栏目“{}”：站点文件的 channels 里没有这个 id", self.channel),
+                format!(
+                    "未知栏目“{}”：站点文件的 channels 里没有这个 id",
+                    self.channel
+                ),
             ));
         }
         let published = parse_published(&self.published).ok_or_else(|| {
@@ -520,25 +521,34 @@ impl BulletinFields {
                 Block::List { ordered, items } => {
                     let items: Vec<String> = items.iter().map(|t| t.trim().to_string()).collect();
                     if items.iter().any(String::is_empty) {
-                        return Err(bad(&format!("body[{j}].items"), format!("正文第 {n} 段的列表里有空的项目")));
+                        return Err(bad(
+                            &format!("body[{j}].items"),
+                            format!("正文第 {n} 段的列表里有空的项目"),
+                        ));
                     }
                     Block::List { ordered, items }
                 }
                 Block::Image { src, alt } => {
-                    check_media_src(&src)
-                        .map_err(|why| bad(&format!("body[{j}].src"), format!("正文第 {n} 段：{why}")))?;
+                    check_media_src(&src).map_err(|why| {
+                        bad(&format!("body[{j}].src"), format!("正文第 {n} 段：{why}"))
+                    })?;
                     let alt = alt.trim().to_string();
                     if alt.is_empty() {
                         return Err(bad(
                             &format!("body[{j}].alt"),
-                            format!("正文第 {n} 段的图片缺少说明文字（读屏软件要读给看不见的读者）"),
+                            format!(
+                                "正文第 {n} 段的图片缺少说明文字（读屏软件要读给看不见的读者）"
+                            ),
                         ));
                     }
                     Block::Image { src, alt }
                 }
             };
             if block.text().trim().is_empty() {
-                return Err(bad(&format!("body[{j}].text"), format!("正文第 {n} 段是空的")));
+                return Err(bad(
+                    &format!("body[{j}].text"),
+                    format!("正文第 {n} 段是空的"),
+                ));
             }
             body.push(block);
         }

@@ -85,7 +85,9 @@ pub fn government_tags(
         ("PubDate", format_minute(&b.published)),
         (
             "ContentSource",
-            b.source.clone().unwrap_or_else(|| catalog.site.name.clone()),
+            b.source
+                .clone()
+                .unwrap_or_else(|| catalog.site.name.clone()),
         ),
         ("Keywords", keywords(catalog, b)),
         ("Description", description(b)),

@@ -72,11 +72,17 @@ pub enum Block {
     Heading(String),
     Paragraph(String),
     /// A bulleted (`ordered == false`) or numbered list of plain-text items.
-    List { ordered: bool, items: Vec<String> },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
     /// An image from the content's `media/` folder. `src` is the path the
     /// build copied it to (`media/name-hash.png`, relative to the
     /// deployment); `alt` is required, for readers who cannot see it.
-    Image { src: String, alt: String },
+    Image {
+        src: String,
+        alt: String,
+    },
 }
 
 impl Block {

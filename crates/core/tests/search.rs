@@ -4,8 +4,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 use pufa_core::search::normalize::normalize_text;
-use pufa_core::search::{parse_terms, Filter, SearchIndex, Sort};
 use pufa_core::search::related::RelatedIndex;
+use pufa_core::search::{parse_terms, Filter, SearchIndex, Sort};
 use pufa_core::{Block, Bulletin};
 
 fn at(day: &str) -> DateTime<FixedOffset> {
@@ -311,7 +311,11 @@ fn related_articles_share_rare_title_words() {
     ];
     let index = RelatedIndex::build(docs.iter().map(|d| {
         // Every article here is filed under 新洲区 but c, d and f.
-        let channel = if ["c", "d", "f"].contains(&d.id.as_str()) { "" } else { "新洲区" };
+        let channel = if ["c", "d", "f"].contains(&d.id.as_str()) {
+            ""
+        } else {
+            "新洲区"
+        };
         (d.title.as_str(), channel)
     }));
     let related: Vec<&str> = index

@@ -32,7 +32,7 @@ struct Args {
     #[arg(long, default_value = "http://127.0.0.1:8787")]
     url: String,
     /// bulletins.json whose ids are posted (round robin).
-    #[arg(long, default_value = "public/data/bulletins.json")]
+    #[arg(long, default_value = "tests/fixtures/json/bulletins.json")]
     data: std::path::PathBuf,
     /// Concurrent clients, each on its own keep-alive connection.
     #[arg(long, default_value_t = 64)]

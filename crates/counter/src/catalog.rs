@@ -24,6 +24,28 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The manifest of the version `data/version.json` names. Read as plain
+/// JSON so the counter keeps depending on nothing of the portal.
+fn manifest_of(data: &Path) -> Result<std::path::PathBuf, String> {
+    #[derive(Deserialize)]
+    struct Pointer {
+        version: String,
+    }
+    let pointer = data.join("version.json");
+    let text = std::fs::read_to_string(&pointer).map_err(|e| {
+        format!(
+            "cannot read {} ({e}): is this a built data folder?",
+            pointer.display()
+        )
+    })?;
+    let p: Pointer =
+        serde_json::from_str(&text).map_err(|e| format!("data file {}: {e}", pointer.display()))?;
+    if p.version.is_empty() || !p.version.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("data file {}: invalid version", pointer.display()));
+    }
+    Ok(data.join("v").join(p.version).join("manifest.json"))
+}
+
 #[derive(Deserialize)]
 struct DataFile {
     bulletins: Vec<Entry>,
@@ -47,11 +69,19 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Reads and checks the data file; the error names the file.
+    /// Reads and checks the data; the error names the file. `path` is the
+    /// published `data/` folder of a build (its current version's
+    /// `manifest.json` is read, through `version.json`), or a JSON file with
+    /// a `bulletins` array of `{id, views}` (a manifest, or old data).
     pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let path = if path.is_dir() {
+            manifest_of(path)?
+        } else {
+            path.to_path_buf()
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| {
             format!(
-                "cannot read the data file {} ({e}); pass --data path/to/bulletins.json",
+                "cannot read the data file {} ({e}); pass --data path/to/dist/data",
                 path.display()
             )
         })?;
@@ -154,7 +184,8 @@ mod tests {
 
     #[test]
     fn shipped_data_loads() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/json/bulletins.json");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/json/bulletins.json");
         let catalog = Catalog::load(&path).expect("the portal's data loads");
         assert!(!catalog.is_empty());
     }

@@ -66,14 +66,16 @@ pub struct Config {
     )]
     pub redis: Option<RedisUrl>,
 
-    /// The portal's bulletins.json: which ids may be counted and the counts
-    /// exported from the old CMS (added to live views; null counts as 0).
+    /// The portal's built data folder (dist/data; its manifest is read) or
+    /// a JSON file with a `bulletins` array: which ids may be counted and
+    /// the counts exported from the old CMS (added to live views; null
+    /// counts as 0).
     /// Read once at start, so restart after publishing new bulletins.
     #[arg(
         long,
         env = "PUFA_COUNTER_DATA",
-        default_value = "public/data/bulletins.json",
-        value_name = "FILE"
+        default_value = "dist/data",
+        value_name = "PATH"
     )]
     pub data: PathBuf,
 

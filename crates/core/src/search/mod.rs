@@ -23,7 +23,10 @@ use crate::store::Store;
 pub fn run(store: &Store, index: &SearchIndex, params: &SearchParams) -> (Vec<Term>, Vec<Hit>) {
     let terms = parse_terms(&params.q);
     let filter = Filter {
-        channels: params.channel.as_deref().map(|c| store.catalog.descendants(c)),
+        channels: params
+            .channel
+            .as_deref()
+            .map(|c| store.catalog.descendants(c)),
         from: params.from,
         to: params.to,
     };

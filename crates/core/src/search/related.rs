@@ -36,7 +36,8 @@ impl RelatedIndex {
             let ignore = normalize_text(ignore);
             let mut keys: Vec<u64> = Vec::new();
             tokens(&title, |t| match t {
-                Token::Pair(a, b) if ignore.contains([a, b].iter().collect::<String>().as_str()) => {}
+                Token::Pair(a, b)
+                    if ignore.contains([a, b].iter().collect::<String>().as_str()) => {}
                 Token::Pair(..) => keys.extend(cjk_key(t)),
                 Token::Word(w) => {
                     let next = words.len() as u64;

@@ -20,6 +20,8 @@
 //            an article; search: the first result link)
 //   heap     JS heap used after load and a forced GC (CDP Runtime.getHeapUsage)
 //   wasm     the size of the app's WebAssembly memory after load
+// Env: BENCH_PAGES=article,channel,home,search (name prefixes) to run fewer;
+// BENCH_VERBOSE=1 to list the /data/ requests of each page.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -150,7 +152,9 @@ const mb = (n) => (Number.isFinite(n) ? (n / 1048576).toFixed(1) : "-");
 const browser = await chromium.launch(LAUNCH);
 const rows = [];
 const notes = [];
-for (const spec of PAGES) {
+// BENCH_PAGES=article,home runs only the pages whose names start so.
+const only = process.env.BENCH_PAGES ? process.env.BENCH_PAGES.split(",") : null;
+for (const spec of PAGES.filter((p) => !only || only.some((o) => p.name.startsWith(o)))) {
   const runs = [];
   for (let r = 0; r < RUNS; r++) runs.push(await load(browser, spec));
   const m = (k) => median(runs.map((x) => x[k]));

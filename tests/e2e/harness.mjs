@@ -66,7 +66,7 @@ export async function start({ dist = join(ROOT, "dist"), base = "/", counter } =
  *  <main> while a page loads) and the frame or an error is shown. */
 export async function ready(page) {
   await page.waitForSelector('main[aria-busy="false"]', { timeout: 20000 });
-  await page.waitForSelector(".site-header, .error-view", { timeout: 20000 });
+  await page.waitForSelector(".site-header, .error-view", { state: "attached", timeout: 20000 });
 }
 
 /** The text of the first match, once the page has finished loading. */

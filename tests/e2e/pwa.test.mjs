@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { LAUNCH, ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
 
-const NEVER_OPENED = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
-const NEVER_OPENED_TITLE = "黄陂区开展“八五”普法中期评估工作";
+const OPENED = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
+const OPENED_TITLE = "黄陂区开展“八五”普法中期评估工作";
 const OFFLINE_NOTICE = "当前处于离线状态，显示的是缓存内容";
 const SUB = join(ROOT, "target", "dist-pufa");
 
@@ -21,34 +21,52 @@ async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
 
-/** Load the app online once, then read everything with the network off. */
+const OFFLINE_PAGES = [
+  ["/", ".newest .bulletin-list li"],
+  ["/channel/huangpi", ".bulletin-list li"],
+  [`/article/${OPENED}`, ".article-title"],
+  ["/search?q=普法&channel=xinzhou", ".search-results .result"],
+];
+
+/** Read some pages online, then read them again with the network off; a
+ *  page never opened says so in Chinese, inside the frame. */
 async function offlineJourney(h) {
   const page = await h.page();
   await page.goto(h.url("/"));
   await ready(page);
   await controlled(page);
+  for (const [path, selector] of OFFLINE_PAGES) {
+    await page.goto(h.url(path));
+    await ready(page);
+    await page.waitForSelector(selector);
+  }
   assert.equal(await page.locator(".notice.offline").count(), 0);
 
   await page.context().setOffline(true);
-  await page.reload();
+  await page.goto(h.url("/"));
   await ready(page);
   assert.equal(await text(page, ".notice.offline"), OFFLINE_NOTICE);
   assert.equal(await page.locator(".newest .bulletin-list li").count(), 10);
-
   await page.goto(h.url("/channel/huangpi"));
-  await ready(page);
   assert.equal(await text(page, "h1"), "黄陂区");
-  await page.goto(h.url(`/article/${NEVER_OPENED}`));
-  await ready(page);
-  assert.equal(await text(page, "h1"), NEVER_OPENED_TITLE);
+  await page.goto(h.url(`/article/${OPENED}`));
+  assert.equal(await text(page, "h1"), OPENED_TITLE);
   await page.goto(h.url("/search?q=普法&channel=xinzhou"));
   await ready(page);
   assert.ok((await page.locator(".search-results .result").count()) > 0);
   assert.equal(await text(page, ".notice.offline"), OFFLINE_NOTICE);
 
+  // Never opened: a plain message and the way back, not a blank page.
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  assert.equal(await text(page, "[role=alert] h1"), "离线时无法打开此页");
+  assert.equal(await page.locator(".site-header .channel-nav a").count(), 4);
+
   await page.context().setOffline(false);
   await page.waitForSelector(".notice.offline", { state: "detached" });
-  assert.deepEqual(page.problems, []);
+  await page.locator("button", { hasText: "重试" }).click();
+  assert.equal(await text(page, "h1"), SEED_TITLE);
+  // The offline page's data request is the only failure the console saw.
+  assert.deepEqual(page.problems.filter((p) => !/status of 504/.test(p)), []);
   return page;
 }
 
@@ -90,7 +108,7 @@ test("Chromium finds the app installable, at the root and under /pufa/", async (
   }
 });
 
-test("after one online visit, pages, unopened articles and search work offline", async () => {
+test("pages read online, and search, work offline; a page never opened says so", async () => {
   const h = await start();
   try {
     await offlineJourney(h);
@@ -118,7 +136,7 @@ test("a new deployment shows 有新版本 and activating it loads the new versio
     await page.goto(h.url(`/article/${SEED_ID}`));
     await ready(page);
     await controlled(page);
-    assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), ["pufa-data", `pufa-shell-${version(v1)}`]);
+    assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), ["pufa-data", "pufa-pointer", `pufa-shell-${version(v1)}`]);
     assert.equal(await page.locator(".notice.update").count(), 0);
 
     h.server.setRoot(v2);

@@ -87,13 +87,21 @@ fn reload() {
 /// Resolves once `worker` has left the installing state.
 async fn installed(worker: ServiceWorker) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
+        // It may have finished before anyone listened.
+        if worker.state() != ServiceWorkerState::Installing {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        }
         let w = worker.clone();
         let on_state = Closure::<dyn FnMut()>::new(move || {
             if w.state() != ServiceWorkerState::Installing {
                 let _ = resolve.call0(&JsValue::NULL);
             }
         });
-        worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        // A listener, not `onstatechange`: the update watcher in
+        // `register` uses that property on the same worker.
+        let _ = worker
+            .add_event_listener_with_callback("statechange", on_state.as_ref().unchecked_ref());
         on_state.forget();
     });
     let _ = JsFuture::from(promise).await;

@@ -74,3 +74,9 @@ export async function text(page, selector) {
   await ready(page);
   return page.locator(selector).first().innerText();
 }
+
+/** Wait until a service worker controls the page. */
+export async function controlled(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}

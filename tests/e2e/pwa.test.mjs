@@ -8,18 +8,12 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, appendFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { LAUNCH, ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
+import { controlled, LAUNCH, ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
 
 const OPENED = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
 const OPENED_TITLE = "黄陂区开展“八五”普法中期评估工作";
 const OFFLINE_NOTICE = "当前处于离线状态，显示的是缓存内容";
 const SUB = join(ROOT, "target", "dist-pufa");
-
-/** Wait until a service worker controls the page. */
-async function controlled(page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-}
 
 const OFFLINE_PAGES = [
   ["/", ".newest .bulletin-list li"],

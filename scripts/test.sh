@@ -40,6 +40,18 @@ step "release builds of the test fixture content: site root, and the /pufa/ sub-
 export PUFA_CONTENT=tests/fixtures/content
 trunk build --release
 trunk build --release --public-url /pufa/ --dist target/dist-pufa
+# Content with a mistake must stop the deploy command, naming the line.
+if PUFA_CONTENT=tests/fixtures/broken-content trunk build --release --dist target/dist-broken \
+    > target/broken-build.log 2>&1; then
+  echo "trunk build accepted broken content (tests/fixtures/broken-content)" >&2
+  exit 1
+fi
+grep -q "bad.md 第 3 行，字段 channel：未知栏目“nowhere”" target/broken-build.log || {
+  cat target/broken-build.log >&2
+  echo "trunk build failed on broken content without naming the mistake" >&2
+  exit 1
+}
+echo "broken content stops trunk build with: $(grep -m1 'bad.md' target/broken-build.log)"
 cargo build --release --locked -p pufa-counter
 scripts/size.sh
 

@@ -51,7 +51,11 @@ fn register(update_ready: RwSignal<bool>) {
         let Ok(reg) = JsFuture::from(container.register("sw.js")).await else {
             return;
         };
-        let reg: ServiceWorkerRegistration = reg.unchecked_into();
+        // Browsers that refuse workers (a policy, a blocked context) may
+        // resolve with nothing: then there is nothing to watch.
+        let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
         let has_controller = move || {
             web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
         };

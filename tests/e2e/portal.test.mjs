@@ -265,3 +265,21 @@ test("a failed download offers a retry instead of a blank page", async () => {
   assert.equal(await missing.locator("[role=alert] h1").innerText(), "暂时无法获取数据");
   assert.match(await missing.locator(".error-detail").textContent(), /home\.json：服务器返回 HTTP 404/);
 });
+
+test("lists and images written in the content show as lists and a described picture", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/article/2015-fagui-tupian-liebiao-shili"));
+  assert.equal(await text(page, "h1"), "法律法规宣传资料发放清单（示例）");
+  assert.deepEqual(await page.locator(".article-body ul li").allInnerTexts(), [
+    "《中华人民共和国宪法》单行本",
+    "《中华人民共和国民法典》问答手册",
+    "反电信网络诈骗宣传折页",
+  ]);
+  assert.deepEqual(await page.locator(".article-body ol li").allInnerTexts(), ["登记领取人数", "按社区分发", "收集群众意见"]);
+  const img = page.locator(".article-body img");
+  assert.equal(await img.getAttribute("alt"), "宣传现场的红色展板");
+  assert.match(await img.getAttribute("src"), /^media\/xuanchuan-xianchang-[0-9a-f]{10}\.png$/);
+  await img.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector(".article-body img").naturalWidth === 48);
+  assert.deepEqual(page.problems, []);
+});

@@ -21,7 +21,8 @@ const ROUNDS = 3;
 const h = await start();
 try {
   const page = await h.page();
-  await page.route("**/data/bulletins.json", (route) =>
+  // The archive the search page reads, replaced by the generated one.
+  await page.route("**/data/v/*/search.json", (route) =>
     route.fulfill({ status: 200, contentType: "application/json", body: corpus }),
   );
   await page.goto(h.url("/search"));

@@ -2,7 +2,8 @@
 // on 127.0.0.1 by scripts/serve.mjs, and Debian's Chromium driven by
 // playwright-core (no browser download).
 
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,4 +80,23 @@ export async function text(page, selector) {
 export async function controlled(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+/** A page at `path`, once the service worker controls it. */
+export async function controlledPage(h, path) {
+  const page = await h.page();
+  await page.goto(h.url(path));
+  await ready(page);
+  await controlled(page);
+  return page;
+}
+
+/** The app version a build's service worker carries. */
+export const shellVersion = (dir) => readFileSync(join(dir, "sw.js"), "utf8").match(/const VERSION = "([0-9a-f]+)"/)[1];
+
+/** Turn `dir`, a copy of a build, into the next version of the app: a
+ *  precached file changes and the build's own post-build step runs again. */
+export function nextShell(dir) {
+  appendFileSync(join(dir, "favicon.svg"), "\n<!-- next version -->\n");
+  execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), dir]);
 }

@@ -6,10 +6,10 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { controlled, ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
+import { controlledPage, nextShell, ROOT, SEED_ID, SEED_TITLE, shellVersion, start, text } from "./harness.mjs";
 
 const PUFA = join(ROOT, "target", "tool", "pufa");
 const FIXTURE = join(ROOT, "tests", "fixtures", "content");
@@ -51,10 +51,7 @@ test("a publish while a page is open shows on the next navigation, and a link to
   assert.notEqual(versionOf(v1), versionOf(v2));
   const h = await start({ dist: v1 });
   try {
-    const page = await h.page();
-    await page.goto(h.url("/"));
-    await ready(page);
-    await controlled(page);
+    const page = await controlledPage(h, "/");
     assert.ok(!(await page.locator(".newest .item-title").allInnerTexts()).includes(NEW_TITLE));
 
     h.server.setRoot(v2);
@@ -92,10 +89,7 @@ test("a damaged data file is never kept: once the file is right, the first reloa
   writeFileSync(other, JSON.stringify(extra));
   const h = await start({ dist });
   try {
-    const page = await h.page();
-    await page.goto(h.url("/"));
-    await ready(page);
-    await controlled(page);
+    const page = await controlledPage(h, "/");
     await page.goto(h.url(`/article/${SEED_ID}`));
     assert.equal(await text(page, "[role=alert] h1"), "数据文件有误");
     // One damaged page: the rest of the site still reads.
@@ -116,10 +110,7 @@ test("a path outside the app's routes reaches the network, not the app shell", a
   writeFileSync(join(dist, "uploads", "guide.pdf"), "%PDF-1.4\n% 普法宣传手册\n");
   const h = await start({ dist });
   try {
-    const page = await h.page();
-    await page.goto(h.url("/"));
-    await ready(page);
-    await controlled(page);
+    const page = await controlledPage(h, "/");
     // A navigation, which the worker answers with the shell for app routes.
     const nav = await page.goto(h.url("/uploads/guide.pdf"));
     assert.equal(nav.status(), 200);
@@ -140,20 +131,15 @@ test("an app meeting data of a newer format offers 立即更新 instead of faili
   // The next deployment: a new app (its shell changed) with data in a
   // format this app cannot read.
   const v2 = deployment("format-v2");
-  appendFileSync(join(v2, "favicon.svg"), "\n<!-- v2 -->\n");
-  execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), v2]);
+  nextShell(v2);
   const pointer = join(v2, "data", "version.json");
   const next = JSON.parse(readFileSync(pointer, "utf8"));
   next.format += 1;
   writeFileSync(pointer, JSON.stringify(next));
-  const shellVersion = (dir) => readFileSync(join(dir, "sw.js"), "utf8").match(/const VERSION = "([0-9a-f]+)"/)[1];
 
   const h = await start({ dist: v1 });
   try {
-    const page = await h.page();
-    await page.goto(h.url(`/article/${SEED_ID}`));
-    await ready(page);
-    await controlled(page);
+    const page = await controlledPage(h, `/article/${SEED_ID}`);
 
     h.server.setRoot(v2);
     await page.locator(".breadcrumb a", { hasText: "新洲区" }).click();

@@ -3,12 +3,11 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, appendFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { controlled, LAUNCH, ready, ROOT, SEED_ID, SEED_TITLE, start, text } from "./harness.mjs";
+import { controlled, controlledPage, LAUNCH, nextShell, ready, ROOT, SEED_ID, SEED_TITLE, shellVersion, start, text } from "./harness.mjs";
 
 const OPENED = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
 const OPENED_TITLE = "黄陂区开展“八五”普法中期评估工作";
@@ -119,17 +118,13 @@ test("a new deployment shows 有新版本 and activating it loads the new versio
   const v2 = join(work, "v2");
   cpSync(join(ROOT, "dist"), v1, { recursive: true });
   cpSync(join(ROOT, "dist"), v2, { recursive: true });
-  appendFileSync(join(v2, "favicon.svg"), "\n<!-- v2 -->\n");
-  execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), v2]);
-  const version = (dir) => readFileSync(join(dir, "sw.js"), "utf8").match(/const VERSION = "([0-9a-f]+)"/)[1];
+  nextShell(v2);
+  const version = shellVersion;
   assert.notEqual(version(v1), version(v2));
 
   const h = await start({ dist: v1 });
   try {
-    const page = await h.page();
-    await page.goto(h.url(`/article/${SEED_ID}`));
-    await ready(page);
-    await controlled(page);
+    const page = await controlledPage(h, `/article/${SEED_ID}`);
     assert.deepEqual((await page.evaluate(() => caches.keys())).sort(), ["pufa-data", "pufa-pointer", `pufa-shell-${version(v1)}`]);
     assert.equal(await page.locator(".notice.update").count(), 0);
 
@@ -151,7 +146,7 @@ test("a new deployment shows 有新版本 and activating it loads the new versio
     const keys = await page.evaluate(() => caches.keys());
     assert.ok(!keys.includes(`pufa-shell-${version(v1)}`), `old shell cache left: ${keys}`);
     const favicon = await page.evaluate(() => fetch("favicon.svg").then((r) => r.text()));
-    assert.match(favicon, /v2/);
+    assert.match(favicon, /next version/);
     assert.equal(await page.locator(".notice.update").count(), 0);
     assert.deepEqual(page.problems, []);
   } finally {

@@ -22,7 +22,7 @@ use pufa_core::{Block, Bulletin, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::content::{Content, MEDIA_DIR};
+use crate::content::{in_parallel_with, Content, MEDIA_DIR};
 
 /// How many bulletins the home page lists as 最新动态, and per channel.
 pub const HOME_NEWEST: usize = 10;
@@ -51,17 +51,26 @@ struct Tree {
     bytes: u64,
 }
 
+/// Write one file (and its folder) under `root`; its SHA-256 in hex.
+fn write_file(root: &Path, rel: &str, data: &[u8]) -> io::Result<String> {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(&path, data)?;
+    Ok(hex(&Sha256::digest(data)))
+}
+
 impl Tree {
     fn put(&mut self, rel: &str, data: &[u8]) -> io::Result<()> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, data)?;
-        self.hashes
-            .insert(rel.to_string(), hex(&Sha256::digest(data)));
-        self.bytes += data.len() as u64;
+        let hash = write_file(&self.root, rel, data)?;
+        self.record(rel.to_string(), hash, data.len());
         Ok(())
+    }
+
+    fn record(&mut self, rel: String, hash: String, len: usize) {
+        self.hashes.insert(rel, hash);
+        self.bytes += len as u64;
     }
 
     fn put_json<T: Serialize + ?Sized>(&mut self, rel: &str, value: &T) -> io::Result<()> {
@@ -228,16 +237,25 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             .map(|b| (b.title.as_str(), catalog.channel_name(&b.channel))),
     );
     let near = neighbours(&store);
-    let mut scratch = Vec::new();
-    for (pos, b) in all.iter().enumerate() {
+    let positions: Vec<usize> = (0..all.len()).collect();
+    let root = tree.root.clone();
+    let written = in_parallel_with(&positions, Vec::new, |scratch, &pos| {
+        let b = &all[pos];
         let rel: Vec<Entry> = related
-            .related_with(pos, RELATED, &mut scratch)
+            .related_with(pos, RELATED, scratch)
             .into_iter()
             .map(|i| Entry::new(&all[i], false))
             .collect();
         let (older, newer) = near[pos];
         let value = encode_article(b, older.map(|i| &all[i]), newer.map(|i| &all[i]), &rel);
-        tree.put_json(&article_file(&b.id), &value)?;
+        let data = serde_json::to_vec(&value).map_err(io::Error::other)?;
+        let path = article_file(&b.id);
+        let hash = write_file(&root, &path, &data)?;
+        Ok::<_, io::Error>((path, hash, data.len()))
+    });
+    for result in written {
+        let (path, hash, len) = result?;
+        tree.record(path, hash, len);
     }
 
     // The whole archive, for the search page only (until the search index

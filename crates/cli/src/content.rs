@@ -403,34 +403,26 @@ pub fn load(dir: &Path) -> Result<Content, Vec<Problem>> {
             message: format!("无法读取文章文件夹：{e}"),
         }]);
     }
+    // Reading and parsing is most of a check's time: spread the files over
+    // the cores, keep their order, then look for duplicate ids in one pass.
+    let read_one = |path: &PathBuf| -> Result<Bulletin, Problem> {
+        let unreadable = |message: String| Problem {
+            file: path.clone(),
+            line: None,
+            field: String::new(),
+            message,
+        };
+        let bytes = std::fs::read(path).map_err(|e| unreadable(format!("无法读取：{e}")))?;
+        let src = String::from_utf8(bytes)
+            .map_err(|_| unreadable("文件不是 UTF-8 编码：请在编辑器里另存为 UTF-8".into()))?;
+        load_bulletin(path, &src, &channels, &media)
+    };
+    let results = in_parallel(&files, read_one);
     let mut problems = Vec::new();
     let mut bulletins = Vec::with_capacity(files.len());
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for path in files {
-        let src = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(_) => {
-                    problems.push(Problem {
-                        file: path,
-                        line: None,
-                        field: String::new(),
-                        message: "文件不是 UTF-8 编码：请在编辑器里另存为 UTF-8".into(),
-                    });
-                    continue;
-                }
-            },
-            Err(e) => {
-                problems.push(Problem {
-                    file: path,
-                    line: None,
-                    field: String::new(),
-                    message: format!("无法读取：{e}"),
-                });
-                continue;
-            }
-        };
-        match load_bulletin(&path, &src, &channels, &media) {
+    for (path, result) in files.into_iter().zip(results) {
+        match result {
             Ok(b) => {
                 if let Some(other) = seen.get(&b.id) {
                     problems.push(Problem {
@@ -505,4 +497,37 @@ pub fn site_file(data: &SiteData) -> String {
             .collect(),
     };
     toml::to_string(&raw).unwrap_or_default()
+}
+
+/// `f` over `items` on every core, results in the order of `items`.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    in_parallel_with(items, || (), |_, item| f(item))
+}
+
+/// [`in_parallel`] with scratch state made once per thread by `init`.
+pub fn in_parallel_with<T: Sync, S, R: Send>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let (init, f) = (&init, &f);
+                scope.spawn(move || {
+                    let mut state = init();
+                    part.iter()
+                        .map(|item| f(&mut state, item))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }

@@ -33,6 +33,22 @@ function files(root) {
 }
 
 // --- 2. CSP for index.html.
+// The counter service may live on another origin (site.counter in the
+// content is an absolute http(s) address): then exactly that origin may be
+// called, and nothing else. The site file is this build's, compiled by the
+// pre-build hook (`pufa build`) into data/.
+function counterOrigin() {
+  try {
+    const { version } = JSON.parse(readFileSync(join(dir, "data", "version.json"), "utf8"));
+    const site = JSON.parse(readFileSync(join(dir, "data", "v", version, "site.json"), "utf8"));
+    const counter = site.site && site.site.counter;
+    if (typeof counter === "string" && /^https?:\/\//i.test(counter)) return new URL(counter).origin;
+  } catch (e) {
+    if (e.code !== "ENOENT") throw e;
+  }
+  return null;
+}
+const extraConnect = counterOrigin();
 const indexPath = join(dir, "index.html");
 let html = readFileSync(indexPath, "utf8");
 const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
@@ -43,7 +59,7 @@ const csp = [
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
-  "connect-src 'self'",
+  extraConnect ? `connect-src 'self' ${extraConnect}` : "connect-src 'self'",
   "manifest-src 'self'",
   "worker-src 'self'",
   "object-src 'none'",
@@ -75,4 +91,7 @@ const sw = readFileSync(swTemplate, "utf8")
   .replace('"__PUFA_VERSION__"', JSON.stringify(version.digest("hex").slice(0, 16)))
   .replace("__PUFA_PRECACHE__", JSON.stringify(precache));
 writeFileSync(swPath, sw);
-console.log(`post-build: ${precache.length} files precached, CSP with ${hashes.length} script hash(es), 404.html written`);
+console.log(
+  `post-build: ${precache.length} files precached, CSP with ${hashes.length} script hash(es)` +
+    `${extraConnect ? ` and connect-src ${extraConnect}` : ""}, 404.html written`,
+);

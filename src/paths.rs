@@ -56,6 +56,17 @@ pub fn data_file(name: &str) -> String {
     format!("data/{name}")
 }
 
+/// A link from the data: an absolute `http(s)://` address as it is, a site
+/// path (`/channel/fagui`) under the deployment path like every other link
+/// of the app (links were checked by `url::check_url` when decoded).
+pub fn data_link(url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{}{url}", base())
+    } else {
+        url.to_string()
+    }
+}
+
 /// A file of the deployment (such as `media/x.png`), relative to
 /// `<base href>` like the data.
 pub fn asset(path: &str) -> String {

@@ -78,7 +78,7 @@ pub fn SiteFooter(edition: SharedEdition) -> impl IntoView {
             view! {
                 <li>
                     <a
-                        href=l.url.clone()
+                        href=paths::data_link(&l.url)
                         target=external.then_some("_blank")
                         rel=external.then_some("noopener noreferrer")
                     >

@@ -7,10 +7,10 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, ready, ROOT, start, text } from "./harness.mjs";
+import { deploy, freePort, ready, ROOT, start, text } from "./harness.mjs";
 
 const BIN = join(ROOT, "target", "release", "pufa-counter");
 const ID = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
@@ -22,15 +22,14 @@ const READER = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 
 let work, counter, h;
 const skip = !existsSync(BIN) && "no target/release/pufa-counter";
 
-before(async () => {
-  if (skip) return;
-  work = mkdtempSync(join(tmpdir(), "pufa-counter-e2e-"));
-  const port = await freePort();
+/** Start the counter service on a free port; resolves to its origin once
+ *  /healthz answers (polled a bounded number of times). */
+async function startCounter(name, data, { port, extra = [] } = {}) {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
-  counter = spawn(BIN, ["--listen", `127.0.0.1:${port}`, "--db", join(work, "views.sqlite3"), "--data", join(ROOT, "dist/data")], {
+  const proc = spawn(BIN, ["--listen", `127.0.0.1:${port}`, "--db", join(work, `${name}.sqlite3`), "--data", data, ...extra], {
     stdio: "inherit",
   });
-  // Readiness: poll /healthz a bounded number of times.
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
@@ -38,10 +37,17 @@ before(async () => {
     if (i > 200) throw new Error("counter did not start");
     await new Promise((done) => setTimeout(done, 25));
   }
-  h = await start({ counter: url });
+  return { url, proc };
+}
+
+before(async () => {
+  if (skip) return;
+  work = mkdtempSync(join(tmpdir(), "pufa-counter-e2e-"));
+  counter = await startCounter("views", join(ROOT, "dist/data"));
+  h = await start({ counter: counter.url });
 });
 after(async () => {
-  counter?.kill();
+  counter?.proc.kill();
   await h?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -66,8 +72,8 @@ test("with the counter running, a view is counted once per window", { skip }, as
 });
 
 test("with the counter stopped, the page shows the data's count and no error", { skip }, async () => {
-  counter.kill("SIGKILL");
-  await new Promise((done) => counter.once("exit", done));
+  counter.proc.kill("SIGKILL");
+  await new Promise((done) => counter.proc.once("exit", done));
   const page = await h.page(READER);
   const answered = page.waitForResponse((r) => r.url().includes(`/api/views/${ID}`));
   await page.goto(h.url(`/article/${ID}`));
@@ -77,4 +83,39 @@ test("with the counter stopped, the page shows the data's count and no error", {
   assert.equal(await page.locator("[role=alert]").count(), 0);
   // The browser logs the failed request itself; nothing else may go wrong.
   assert.deepEqual(page.problems.filter((p) => !p.includes("502")), []);
+});
+
+test("a counter on another origin records the view, allowed by the CSP the build wrote", { skip }, async () => {
+  // The counter's address is known first; the portal's origin is the
+  // server's once started, and the counter allows exactly that origin.
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}/api/views`;
+  const dist = deploy(
+    join(work, "cross-origin"),
+    (content) => {
+      const site = join(content, "site.toml");
+      const text = readFileSync(site, "utf8").replace("[site]\n", `[site]\ncounter = "${endpoint}"\n`);
+      rmSync(site);
+      appendFileSync(site, text);
+    },
+    { finish: true },
+  );
+  assert.match(readFileSync(join(dist, "index.html"), "utf8"), new RegExp(`connect-src 'self' http://127\\.0\\.0\\.1:${port}[;"]`));
+  const portal = await start({ dist });
+  const cross = await startCounter("cross", join(dist, "data"), { port, extra: ["--allow-origin", portal.origin] });
+  try {
+    const page = await portal.page(READER);
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(portal.url(`/article/${ID}`));
+    await ready(page);
+    await page.waitForFunction((n) => document.querySelector(".views")?.textContent === `浏览次数：${n}`, DATA_VIEWS + 1);
+    assert.deepEqual(await page.evaluate(() => window.__violations), []);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    cross.proc.kill();
+    await portal.stop();
+  }
 });

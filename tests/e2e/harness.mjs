@@ -3,7 +3,7 @@
 // playwright-core (no browser download).
 
 import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,4 +99,18 @@ export const shellVersion = (dir) => readFileSync(join(dir, "sw.js"), "utf8").ma
 export function nextShell(dir) {
   appendFileSync(join(dir, "favicon.svg"), "\n<!-- next version -->\n");
   execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), dir]);
+}
+
+/** A deployment at `dir`: a copy of the release build in dist/ whose data
+ *  is rebuilt by `pufa build` from a copy of the fixture content, after
+ *  `change(contentDir)` has edited it. `finish` also reruns the post-build
+ *  step, as a full `trunk build` would (the CSP follows the settings). */
+export function deploy(dir, change = () => {}, { finish = false } = {}) {
+  cpSync(join(ROOT, "dist"), dir, { recursive: true });
+  const content = `${dir}-content`;
+  cpSync(join(ROOT, "tests", "fixtures", "content"), content, { recursive: true });
+  change(content);
+  execFileSync(join(ROOT, "target", "tool", "pufa"), ["build", "--content", content, "--out", join(dir, "data")]);
+  if (finish) execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), dir]);
+  return dir;
 }

@@ -45,7 +45,7 @@ test("home shows the frame, the newest bulletins and a section per channel", asy
   // Sample bulletins carry the 示例 tag; the newest ones are all samples.
   assert.ok((await page.locator(".newest .sample-tag").count()) > 0);
   const footer = await page.locator(".friend-links a").allInnerTexts();
-  assert.deepEqual(footer, ["中国普法网", "湖北司法行政", "湖北法治网", "武汉律师网"]);
+  assert.deepEqual(footer, ["中国普法网", "湖北司法行政", "湖北法治网", "武汉律师网", "本站法律法规栏目"]);
   await page.screenshot({ path: join(SHOTS, "home.png"), fullPage: true });
   assert.deepEqual(page.problems, []);
 });
@@ -123,9 +123,11 @@ test("a reader follows a channel, pages through it and opens the seed bulletin",
   assert.equal(await page.locator(".article-body p").count(), 12);
 
   const links = await page.locator(".friend-links a").evaluateAll((as) =>
-    as.map((a) => [a.textContent, a.getAttribute("target"), a.getAttribute("rel"), a.protocol]),
+    as.map((a) => [a.textContent, a.getAttribute("target"), a.getAttribute("rel"), a.protocol, a.getAttribute("href")]),
   );
-  assert.equal(links.length, 4);
+  assert.equal(links.length, 5);
+  // A link to a page of this site opens here, like any link of the app.
+  assert.deepEqual(links.pop(), ["本站法律法规栏目", null, null, "http:", "/channel/fagui"]);
   for (const [name, target, rel, protocol] of links) {
     assert.equal(target, "_blank", name);
     assert.equal(rel, "noopener noreferrer", name);

@@ -5,14 +5,11 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { controlledPage, nextShell, ROOT, SEED_ID, SEED_TITLE, shellVersion, start, text } from "./harness.mjs";
+import { controlledPage, deploy, nextShell, SEED_ID, SEED_TITLE, shellVersion, start, text } from "./harness.mjs";
 
-const PUFA = join(ROOT, "target", "tool", "pufa");
-const FIXTURE = join(ROOT, "tests", "fixtures", "content");
 const NEW_ID = "2026-xinzhou-xin-fabu-ceshi";
 const NEW_TITLE = "新洲区发布的最新一篇普法动态";
 
@@ -22,17 +19,7 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** A copy of the release build; `change(content)` edits a copy of the
- *  fixture content before its data is rebuilt. */
-function deployment(name, change = () => {}) {
-  const dist = join(work, name);
-  cpSync(join(ROOT, "dist"), dist, { recursive: true });
-  const content = join(work, `${name}-content`);
-  cpSync(FIXTURE, content, { recursive: true });
-  change(content);
-  execFileSync(PUFA, ["build", "--content", content, "--out", join(dist, "data")]);
-  return dist;
-}
+const deployment = (name, change) => deploy(join(work, name), change);
 
 const versionOf = (dist) => JSON.parse(readFileSync(join(dist, "data", "version.json"), "utf8")).version;
 

@@ -172,6 +172,14 @@ test("a build for /pufa/ works from that sub-path, deep links and offline includ
     await ready(page);
     const crumbs = await page.locator(".breadcrumb a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     assert.deepEqual(crumbs, ["/pufa/", "/pufa/channel/pufa", "/pufa/channel/xinzhou"]);
+    // A site path in the data (a friendly link to /channel/fagui) follows
+    // the deployment path too.
+    await page.locator(".friend-links a", { hasText: "本站法律法规栏目" }).click();
+    await page.waitForURL(`${h.origin}/pufa/channel/fagui`);
+    assert.equal(await text(page, "h1"), "法律法规");
+    await page.goBack();
+    await page.waitForURL(`${h.origin}/pufa/article/${SEED_ID}`);
+    await ready(page);
     await page.reload();
     await ready(page);
     assert.equal(await text(page, "h1"), SEED_TITLE);

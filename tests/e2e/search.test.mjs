@@ -207,3 +207,49 @@ test("quoted phrases and Latin words", async () => {
   await ready(page);
   assert.ok((await titles(page)).some((t) => t.includes("APP")));
 });
+
+test("words with & % # + and spaces survive paging, filters, reload and Back", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/"));
+  await ready(page);
+  const typed = "a&b 100% #1";
+  await page.fill("#site-search-input", typed);
+  await page.waitForURL((url) => url.pathname === "/search" && url.searchParams.get("q") === typed);
+  await ready(page);
+  assert.equal(await text(page, ".no-results .result-count"), `没有找到包含“${typed}”的文章。`);
+  await page.reload();
+  assert.equal(await page.inputValue("#site-search-input"), typed);
+  assert.equal(await text(page, ".no-results .result-count"), `没有找到包含“${typed}”的文章。`);
+
+  // Enough results to page through: the marks normalise away, 普法 remains.
+  await page.fill("#site-search-input", "普法 &#+%");
+  await page.waitForURL((url) => url.searchParams.get("q") === "普法 &#+%");
+  await ready(page);
+  assert.ok((await count(page)) > 10);
+  await page.locator(".pager a", { hasText: "下一页" }).click();
+  await page.waitForURL((url) => url.searchParams.get("page") === "2");
+  await ready(page);
+  assert.equal(new URL(page.url()).searchParams.get("q"), "普法 &#+%");
+  assert.equal(await page.inputValue("#site-search-input"), "普法 &#+%");
+  await page.selectOption("select[name=sort]", "oldest");
+  await page.waitForURL((url) => url.searchParams.get("sort") === "oldest");
+  await ready(page);
+  assert.equal(new URL(page.url()).searchParams.get("q"), "普法 &#+%");
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.inputValue("#site-search-input"), "普法 &#+%");
+  await page.goBack();
+  await page.waitForURL((url) => url.searchParams.get("page") === "2" && !url.searchParams.has("sort"));
+  await ready(page);
+  assert.equal(await page.inputValue("#site-search-input"), "普法 &#+%");
+  await page.goBack();
+  await page.waitForURL((url) => url.searchParams.get("q") === "普法 &#+%" && !url.searchParams.has("page"));
+  await ready(page);
+  assert.equal(await page.inputValue("#site-search-input"), "普法 &#+%");
+
+  // A link written by a form or another site encodes spaces as +.
+  await page.goto(`${h.url("/search")}?q=a+b`);
+  await ready(page);
+  assert.equal(await page.inputValue("#site-search-input"), "a b");
+  assert.deepEqual(page.problems, []);
+});

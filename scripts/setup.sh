@@ -60,6 +60,10 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ "$(cat node_modules/.setup-stamp 2>/
   echo "$lock_sum" > node_modules/.setup-stamp
 fi
 
+# Trunk.toml's watch list ignores target/ (and node_modules/), and Trunk
+# refuses to start when an ignored path does not exist.
+mkdir -p target
+
 # --- Crates for the app and the tests, so Trunk's offline build finds them.
 cargo fetch --locked --target wasm32-unknown-unknown >/dev/null 2>&1 || cargo fetch --locked --target wasm32-unknown-unknown
 cargo fetch --locked >/dev/null

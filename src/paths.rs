@@ -66,9 +66,3 @@ pub fn data_link(url: &str) -> String {
         url.to_string()
     }
 }
-
-/// A file of the deployment (such as `media/x.png`), relative to
-/// `<base href>` like the data.
-pub fn asset(path: &str) -> String {
-    path.to_string()
-}

@@ -72,11 +72,11 @@ pub fn ArticleView(
                     view! { <ul>{items}</ul> }.into_any()
                 }
             }
-            // `src` passed check_media_src when decoded: a file of this
-            // deployment's media/ folder, nothing else.
+            // `src` passed check_media_src when decoded: `media/…` of this
+            // deployment, relative to <base href> like the data.
             Block::Image { src, alt } => view! {
                 <figure class="article-image">
-                    <img src=crate::paths::asset(src) alt=alt.clone() loading="lazy"/>
+                    <img src=src.clone() alt=alt.clone() loading="lazy"/>
                 </figure>
             }
             .into_any(),

@@ -1,19 +1,25 @@
 //! Load generator for pufa-counter (run by crates/counter/bench.sh). It
 //! exists to check the service's throughput target: N concurrent clients
 //! (64 by default) post views as fast as answers come back, for a fixed
-//! time, and it prints requests per second, counted views per second and
-//! latency percentiles.
+//! time (or a fixed number of requests), and it prints requests per second,
+//! counted views per second and latency percentiles.
 //!
-//! Every request carries a fresh X-Forwarded-For address so that the
-//! repeat-view window does not swallow the views: start the service with
-//! `--trust-proxy` and a `--rate` high enough not to limit the run.
+//! Every request carries a fresh X-Forwarded-For address (10.0.0.0/8, so up
+//! to 16.7 million distinct clients) so that the repeat-view window does not
+//! swallow the views: start the service with `--trust-proxy` and a `--rate`
+//! high enough not to limit the run.
 //!
 //! Counted views are taken from the service's own totals (a GET before and
 //! after), i.e. views that were committed, not just answered.
+//!
+//! With `--ceiling` the same clients then drive, for the same time, a bare
+//! axum handler started in this process on 127.0.0.1 that answers the same
+//! route with the same JSON and stores nothing: what the machine can do
+//! for this route at all. Both are printed, with the ratio.
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -40,9 +46,21 @@ struct Args {
     /// How long to send, in seconds.
     #[arg(long, default_value_t = 10.0)]
     seconds: f64,
+    /// Stop after this many requests (or --seconds, whichever comes
+    /// first); each request is a distinct client address.
+    #[arg(long)]
+    requests: Option<u64>,
     /// Worker threads of this tool's runtime (the service needs the rest).
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// Then drive a bare axum handler of the same route (in this process,
+    /// on 127.0.0.1, storing nothing) the same way, and compare.
+    #[arg(long)]
+    ceiling: bool,
+    /// Worker threads of the bare handler's runtime (default: one per CPU,
+    /// as the service's).
+    #[arg(long)]
+    ceiling_threads: Option<usize>,
 }
 
 /// What one client saw.
@@ -77,6 +95,43 @@ fn main() -> ExitCode {
     }
 }
 
+/// What one run against one server gave.
+struct Figures {
+    elapsed: f64,
+    tally: Tally,
+}
+
+impl Figures {
+    fn rps(&self) -> f64 {
+        self.tally.latencies_us.len() as f64 / self.elapsed
+    }
+
+    fn percentile_ms(&self, q: f64) -> f64 {
+        percentile_ms(&self.tally.latencies_us, q)
+    }
+
+    fn print(&self, what: &str, clients: usize) {
+        let p = |q| self.percentile_ms(q);
+        println!("{what}: {clients} clients for {:.2} s", self.elapsed);
+        println!(
+            "  requests: {} ({:.0}/s): 200 {}, other status {}, connection errors {}",
+            self.tally.latencies_us.len(),
+            self.rps(),
+            self.tally.ok,
+            self.tally.other_status,
+            self.tally.errors
+        );
+        println!(
+            "  latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, p99.9 {:.2}, max {:.2}",
+            p(0.50),
+            p(0.90),
+            p(0.99),
+            p(0.999),
+            p(1.0)
+        );
+    }
+}
+
 async fn run(args: Args) -> Result<(), String> {
     let authority = args
         .url
@@ -89,17 +144,75 @@ async fn run(args: Args) -> Result<(), String> {
         return Err("the data file has no bulletins".into());
     }
     let ids = Arc::new(ids);
+    let duration = Duration::from_secs_f64(args.seconds);
 
     let before = total_views(&authority, &ids).await?;
+    let service = drive(&authority, &ids, args.clients, duration, args.requests).await?;
+    let after = total_views(&authority, &ids).await?;
+    let stored = after.saturating_sub(before);
+    let views_per_s = stored as f64 / service.elapsed;
+    service.print(&format!("service {}", args.url), args.clients);
+    println!(
+        "  counted views: {} answered counted, {stored} added to the stored totals ({views_per_s:.0}/s)",
+        service.tally.counted
+    );
+    // Machine-readable lines for bench.sh.
+    println!(
+        "RESULT rps={:.0} views_per_s={views_per_s:.0} p50_ms={:.3} p99_ms={:.3}",
+        service.rps(),
+        service.percentile_ms(0.50),
+        service.percentile_ms(0.99)
+    );
+
+    if args.ceiling {
+        let threads = args.ceiling_threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        });
+        let (address, stop) = ceiling::start(threads)?;
+        let bare = drive(&address, &ids, args.clients, duration, args.requests).await;
+        stop();
+        let bare = bare?;
+        bare.print(&format!("bare axum handler http://{address}"), args.clients);
+        let bare_views = bare.tally.counted as f64 / bare.elapsed;
+        println!(
+            "  answered counted: {} ({bare_views:.0}/s)",
+            bare.tally.counted
+        );
+        let ratio = views_per_s / bare.rps();
+        println!(
+            "service / bare: counted views/s {ratio:.2} of the bare requests/s; p99 {:.2} ms vs {:.2} ms",
+            service.percentile_ms(0.99),
+            bare.percentile_ms(0.99)
+        );
+        println!(
+            "CEILING rps={:.0} p50_ms={:.3} p99_ms={:.3} ratio={ratio:.3}",
+            bare.rps(),
+            bare.percentile_ms(0.50),
+            bare.percentile_ms(0.99)
+        );
+    }
+    Ok(())
+}
+
+/// `clients` concurrent clients post views to `authority` until `duration`
+/// is over or `requests` have been sent.
+async fn drive(
+    authority: &str,
+    ids: &Arc<Vec<String>>,
+    clients: usize,
+    duration: Duration,
+    requests: Option<u64>,
+) -> Result<Figures, String> {
     let next_ip = Arc::new(AtomicU32::new(0));
-    let duration = Duration::from_secs_f64(args.seconds);
+    let budget = Arc::new(AtomicU64::new(requests.unwrap_or(u64::MAX)));
     let started = Instant::now();
     let deadline = started + duration;
-    let mut tasks = Vec::with_capacity(args.clients);
-    for n in 0..args.clients {
-        let (authority, ids, next_ip) = (authority.clone(), ids.clone(), next_ip.clone());
+    let mut tasks = Vec::with_capacity(clients);
+    for n in 0..clients {
+        let (authority, ids) = (authority.to_string(), ids.clone());
+        let (next_ip, budget) = (next_ip.clone(), budget.clone());
         tasks.push(tokio::spawn(async move {
-            client(n, &authority, &ids, &next_ip, deadline).await
+            client(n, &authority, &ids, &next_ip, &budget, deadline).await
         }));
     }
     let mut all = Tally::default();
@@ -114,44 +227,11 @@ async fn run(args: Args) -> Result<(), String> {
         all.errors += tally.errors;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let after = total_views(&authority, &ids).await?;
-
     all.latencies_us.sort_unstable();
-    let requests = all.latencies_us.len() as f64;
-    let stored = after.saturating_sub(before);
-    let rps = requests / elapsed;
-    let views_per_s = stored as f64 / elapsed;
-    let p = |q: f64| percentile_ms(&all.latencies_us, q);
-    println!(
-        "{} clients for {elapsed:.2} s against {}",
-        args.clients, args.url
-    );
-    println!(
-        "requests: {} ({rps:.0}/s): 200 {}, other status {}, connection errors {}",
-        all.latencies_us.len(),
-        all.ok,
-        all.other_status,
-        all.errors
-    );
-    println!(
-        "counted views: {} answered counted, {stored} added to the stored totals ({views_per_s:.0}/s)",
-        all.counted
-    );
-    println!(
-        "latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, p99.9 {:.2}, max {:.2}",
-        p(0.50),
-        p(0.90),
-        p(0.99),
-        p(0.999),
-        p(1.0)
-    );
-    // One machine-readable line for bench.sh.
-    println!(
-        "RESULT rps={rps:.0} views_per_s={views_per_s:.0} p50_ms={:.3} p99_ms={:.3}",
-        p(0.50),
-        p(0.99)
-    );
-    Ok(())
+    Ok(Figures {
+        elapsed,
+        tally: all,
+    })
 }
 
 async fn client(
@@ -159,12 +239,19 @@ async fn client(
     authority: &str,
     ids: &[String],
     next_ip: &AtomicU32,
+    budget: &AtomicU64,
     deadline: Instant,
 ) -> Result<Tally, String> {
     let mut sender = connect(authority).await?;
     let mut tally = Tally::default();
     let mut i = n;
-    while Instant::now() < deadline {
+    while Instant::now() < deadline
+        && budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+    {
         let id = &ids[i % ids.len()];
         i += 1;
         let ip =
@@ -209,6 +296,83 @@ async fn client(
         }
     }
     Ok(tally)
+}
+
+/// The ceiling: a bare axum handler for the service's route that answers
+/// the same JSON (with the same `Cache-Control`) and stores nothing.
+mod ceiling {
+    use std::sync::mpsc;
+
+    use axum::extract::Path;
+    use axum::http::{header, HeaderValue};
+    use axum::response::{IntoResponse, Response};
+    use axum::routing::post;
+    use axum::{Json, Router};
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct ViewAnswer<'a> {
+        id: &'a str,
+        views: u64,
+        counted: bool,
+    }
+
+    async fn record_view(Path(id): Path<String>) -> Response {
+        let mut response = Json(ViewAnswer {
+            id: &id,
+            views: 1,
+            counted: true,
+        })
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    /// Starts the bare server on its own runtime (`threads` workers) and
+    /// returns its address and a function that stops it.
+    pub fn start(threads: usize) -> Result<(String, impl FnOnce()), String> {
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(threads.max(1))
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(format!("bare server runtime: {e}")));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
+                    Ok(listener) => listener,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(format!("bare server: {e}")));
+                        return;
+                    }
+                };
+                let address = listener.local_addr().map(|a| a.to_string());
+                let _ = ready_tx.send(address.map_err(|e| e.to_string()));
+                let app = Router::new().route("/api/views/{id}", post(record_view));
+                // Stopping drops the server with any connection still open.
+                tokio::select! {
+                    _ = axum::serve(listener, app) => {}
+                    _ = stop_rx => {}
+                }
+            });
+        });
+        let address = ready_rx
+            .recv()
+            .map_err(|_| "the bare server did not start".to_string())??;
+        Ok((address, move || {
+            let _ = stop_tx.send(());
+            let _ = thread.join();
+        }))
+    }
 }
 
 async fn connect(authority: &str) -> Result<SendRequest<Empty<Bytes>>, String> {

@@ -28,6 +28,11 @@ impl ClientKey {
         }
     }
 
+    /// The address this key stands for: an IPv4 address, or an IPv6 /64.
+    pub fn ip(self) -> IpAddr {
+        self.0
+    }
+
     /// The socket's peer, or with `trust_proxy` the last X-Forwarded-For
     /// entry. The last entry is the one the proxy in front of us wrote;
     /// entries before it come from the client and can be forged. A missing

@@ -24,6 +24,7 @@ use crate::redis_store::RedisUrl;
         GET /api/views?ids=a,b,c returns totals for a list page; GET /healthz. \
         Totals are the counts exported in the data file plus the views counted here. \
         Repeated views within the window, obvious bots and unknown ids are not counted. \
+        SIGHUP, or a change of the data, reloads the list of bulletins. \
         See docs/counter.md."
 )]
 pub struct Config {
@@ -52,7 +53,10 @@ pub struct Config {
     /// (machines, or an old and a new one during a restart) count together:
     /// one hash, pufa:views, field = bulletin id. Totals are then read from
     /// Redis on every request, so each instance shows every instance's
-    /// views. A view is acknowledged once Redis has answered; it survives a
+    /// views, and the repeat-view window and the rate limit are kept there
+    /// too (keys pufa:seen:* and pufa:rate:*, expiring by themselves), so a
+    /// client is judged alike by every instance; while Redis cannot be
+    /// reached, API requests are answered 503. A view is acknowledged once Redis has answered; it survives a
     /// crash or power cut only with Redis's appendonly yes and appendfsync
     /// always (see docs/counter.md). E.g. redis://127.0.0.1:6379/0; a
     /// password goes in the URL (redis://:PASSWORD@host/0) and is hidden in
@@ -70,7 +74,9 @@ pub struct Config {
     /// a JSON file with a `bulletins` array: which ids may be counted and
     /// the counts exported from the old CMS (added to live views; null
     /// counts as 0).
-    /// Read once at start, so restart after publishing new bulletins.
+    /// Read again on SIGHUP and when it changes (see --reload-interval), so
+    /// a publish needs no restart; a new version that cannot be read keeps
+    /// the previous list (logged).
     #[arg(
         long,
         env = "PUFA_COUNTER_DATA",
@@ -78,6 +84,13 @@ pub struct Config {
         value_name = "PATH"
     )]
     pub data: PathBuf,
+
+    /// How often to check whether --data changed (version.json, or the
+    /// file's size and time) and reload it; 0 reloads on SIGHUP only. Same
+    /// units as --window.
+    #[arg(long, env = "PUFA_COUNTER_RELOAD_INTERVAL", default_value = "5s",
+          value_name = "DURATION", value_parser = parse_duration)]
+    pub reload_interval: Duration,
 
     /// Repeat-view window: another view of the same bulletin by the same
     /// client within this time is not counted. A number with a unit: ms, s,
@@ -118,8 +131,8 @@ pub struct Config {
     #[arg(long, env = "PUFA_COUNTER_TRUST_PROXY")]
     pub trust_proxy: bool,
 
-    /// Most (client, bulletin) pairs remembered for the repeat-view window,
-    /// about 100 bytes each. When full, the oldest are forgotten first (such
+    /// Most (client, bulletin) pairs remembered for the repeat-view window
+    /// in memory (not used with --redis), about 100 bytes each. When full, the oldest are forgotten first (such
     /// a client's next view counts again).
     #[arg(long, env = "PUFA_COUNTER_DEDUPE_CAPACITY", default_value = "200000", value_name = "ENTRIES",
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -214,6 +227,7 @@ mod tests {
         let config = Config::try_parse_from(["pufa-counter"]).expect("defaults parse");
         assert_eq!(config.listen.to_string(), "127.0.0.1:8787");
         assert_eq!(config.window, Duration::from_secs(1800));
+        assert_eq!(config.reload_interval, Duration::from_secs(5));
         assert_eq!(config.allow_origins.len(), 2);
         assert!(!config.trust_proxy);
         assert!(config.redis.is_none());

@@ -18,16 +18,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::catalog::{is_valid_id, Catalog, MAX_ID_LEN};
+use crate::catalog::{is_valid_id, MAX_ID_LEN};
 use crate::client::{is_bot, ClientKey};
 use crate::rate::RateLimiter;
+use crate::redis_limits::RedisLimits;
 use crate::redis_store::RedisTotals;
+use crate::reload::{Generation, Live};
 use crate::store::StoreError;
 use crate::window::RecentViews;
-use crate::writer::{Msg, Totals};
+use crate::writer::Msg;
 
 /// Largest request body accepted. `POST /api/views/{id}` needs none, but
 /// `navigator.sendBeacon` and some clients send a small one.
@@ -38,12 +40,15 @@ pub const MAX_IDS: usize = 100;
 
 /// What every handler shares.
 pub struct AppState {
-    pub catalog: Arc<Catalog>,
-    pub totals: Arc<Totals>,
+    /// The catalog, its totals and its writer, replaced as a whole when a
+    /// publish is loaded (`reload.rs`). Take it once per request.
+    pub live: Live,
     /// With Redis, where totals are read: other instances count into the
     /// same hash, so this instance's memory alone would show old totals.
     pub shared: Option<RedisTotals>,
-    pub writer: mpsc::Sender<Msg>,
+    /// With Redis, the repeat-view window and the rate limit shared by all
+    /// instances; `recent` and `limiter` are then not used.
+    pub limits: Option<RedisLimits>,
     pub recent: Mutex<RecentViews>,
     pub limiter: Mutex<RateLimiter>,
     pub trust_proxy: bool,
@@ -84,8 +89,9 @@ struct ViewAnswer<'a> {
 #[derive(Serialize)]
 struct TotalsAnswer<'a> {
     views: BTreeMap<&'a str, u64>,
-    /// Well-formed ids the service does not know (e.g. published after it
-    /// started); left out of `views` rather than failing the whole list.
+    /// Well-formed ids the service does not know (e.g. published since it
+    /// last read the data); left out of `views` rather than failing the
+    /// whole list.
     unknown: Vec<&'a str>,
 }
 
@@ -107,7 +113,8 @@ async fn record_view(
     if !is_valid_id(&id) {
         return bad_id();
     }
-    let Some(index) = state.catalog.lookup(&id) else {
+    let generation = state.live.current();
+    let Some(index) = generation.catalog.lookup(&id) else {
         return unknown_id(&id);
     };
     // Read (and drop) the body so that an oversized chunked body is refused
@@ -127,19 +134,40 @@ async fn record_view(
         )
     };
     let now = Instant::now();
-    if is_bot(&headers) || !lock(&state.recent).first_view(client, index, now) {
+    let first = if is_bot(&headers) {
+        false
+    } else if let Some(limits) = &state.limits {
+        // Shared by every instance; when it cannot be asked, whether this
+        // is a repeat is unknown, and counting anyway could count twice.
+        match limits.first_view(client, &id).await {
+            Ok(first) => first,
+            Err(e) => return shared_unavailable(&e),
+        }
+    } else {
+        lock(&state.recent).first_view(client, index, now)
+    };
+    if !first {
         // Not counted, but the page still shows the current total.
-        return match current_totals(&state, &[index]).await.as_deref() {
+        return match current_totals(&state, &generation, &[index])
+            .await
+            .as_deref()
+        {
             Ok(&[views]) => answer(views, false),
             Ok(_) => unreadable(&StoreError("one total asked, another number read".into())),
             Err(e) => unreadable(e),
         };
     }
-    match commit_view(&state, index).await {
+    match commit_view(&generation, index).await {
         Some(views) => answer(views, true),
         None => {
             // Not stored: let the client's retry count.
-            lock(&state.recent).forget(client, index, now);
+            if let Some(limits) = &state.limits {
+                if let Err(e) = limits.forget(client, &id).await {
+                    log_read_error("repeat-view mark not removed", &e);
+                }
+            } else {
+                lock(&state.recent).forget(client, index, now);
+            }
             error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -151,9 +179,13 @@ async fn record_view(
 
 /// Hands the view to the writer and waits until it is committed; `None`
 /// when storage failed or the service is shutting down.
-async fn commit_view(state: &AppState, index: usize) -> Option<u64> {
+async fn commit_view(generation: &Generation, index: usize) -> Option<u64> {
     let (reply, answer) = oneshot::channel();
-    state.writer.send(Msg::View { index, reply }).await.ok()?;
+    generation
+        .writer
+        .send(Msg::View { index, reply })
+        .await
+        .ok()?;
     answer.await.ok()?.ok()
 }
 
@@ -185,10 +217,11 @@ async fn get_views(
     if list.iter().any(|id| !is_valid_id(id)) {
         return bad_id();
     }
+    let generation = state.live.current();
     let mut known: Vec<(&str, usize)> = Vec::with_capacity(list.len());
     let mut unknown = Vec::new();
     for id in list {
-        match state.catalog.lookup(id) {
+        match generation.catalog.lookup(id) {
             Some(index) if !known.contains(&(id, index)) => known.push((id, index)),
             Some(_) => {}
             None if !unknown.contains(&id) => unknown.push(id),
@@ -196,7 +229,7 @@ async fn get_views(
         }
     }
     let indexes: Vec<usize> = known.iter().map(|&(_, index)| index).collect();
-    let totals = match current_totals(&state, &indexes).await {
+    let totals = match current_totals(&state, &generation, &indexes).await {
         Ok(totals) => totals,
         Err(e) => return unreadable(&e),
     };
@@ -212,18 +245,23 @@ async fn get_views(
 /// this one last wrote, and a total lower than the one the reader saw on
 /// another instance a moment ago would look like a lost view. Without
 /// Redis this instance is the only writer, so memory is the truth.
-async fn current_totals(state: &AppState, indexes: &[usize]) -> Result<Vec<u64>, StoreError> {
+async fn current_totals(
+    state: &AppState,
+    generation: &Generation,
+    indexes: &[usize],
+) -> Result<Vec<u64>, StoreError> {
+    let totals = &generation.totals;
     let Some(shared) = &state.shared else {
-        return Ok(indexes.iter().map(|&i| state.totals.total(i)).collect());
+        return Ok(indexes.iter().map(|&i| totals.total(i)).collect());
     };
-    let ids: Vec<&str> = indexes.iter().map(|&i| state.catalog.id(i)).collect();
+    let ids: Vec<&str> = indexes.iter().map(|&i| generation.catalog.id(i)).collect();
     let live = shared.live_counts(&ids).await?;
     Ok(indexes
         .iter()
         .zip(live)
         .map(|(&i, live)| {
-            state.totals.observe(i, live);
-            state.totals.with_live(i, live)
+            totals.observe(i, live);
+            totals.with_live(i, live)
         })
         .collect())
 }
@@ -231,7 +269,7 @@ async fn current_totals(state: &AppState, indexes: &[usize]) -> Result<Vec<u64>,
 /// 503 for totals that could not be read (Redis down or slow): the portal
 /// then shows the data's counts, and nothing was stored.
 fn unreadable(e: &StoreError) -> Response {
-    log_read_error(e);
+    log_read_error("totals not read", e);
     error(
         StatusCode::SERVICE_UNAVAILABLE,
         "unavailable",
@@ -239,10 +277,21 @@ fn unreadable(e: &StoreError) -> Response {
     )
 }
 
+/// 503 when the repeat-view window or the rate limit shared in Redis
+/// cannot be asked: nothing was counted.
+fn shared_unavailable(e: &StoreError) -> Response {
+    log_read_error("repeat-view window or rate limit not checked", e);
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "the request could not be checked; try again later",
+    )
+}
+
 /// Logs a failed read at most once a second, with how many were left out:
 /// while Redis is down every request fails, and a line for each would bury
 /// the log.
-fn log_read_error(e: &StoreError) {
+fn log_read_error(what: &str, e: &StoreError) {
     static LAST_SECOND: AtomicU64 = AtomicU64::new(0);
     static LEFT_OUT: AtomicU64 = AtomicU64::new(0);
     let second = SystemTime::now()
@@ -253,13 +302,14 @@ fn log_read_error(e: &StoreError) {
         return;
     }
     match LEFT_OUT.swap(0, Ordering::Relaxed) {
-        0 => eprintln!("pufa-counter: error: totals not read: {e}"),
-        n => eprintln!("pufa-counter: error: totals not read: {e} (and {n} more not logged)"),
+        0 => eprintln!("pufa-counter: error: {what}: {e}"),
+        n => eprintln!("pufa-counter: error: {what}: {e} (and {n} more not logged)"),
     }
 }
 
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    if state.writer.is_closed() {
+    let generation = state.live.current();
+    if generation.writer.is_closed() {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
@@ -268,7 +318,7 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     }
     json(
         StatusCode::OK,
-        &serde_json::json!({ "status": "ok", "bulletins": state.catalog.len() }),
+        &serde_json::json!({ "status": "ok", "bulletins": generation.catalog.countable_len() }),
     )
 }
 
@@ -293,7 +343,14 @@ async fn rate_limit(
     next: Next,
 ) -> Response {
     let client = ClientKey::of_request(peer, request.headers(), state.trust_proxy);
-    if let Err(wait) = lock(&state.limiter).check(client, Instant::now()) {
+    let checked = match &state.limits {
+        Some(limits) => match limits.check_rate(client).await {
+            Ok(checked) => checked,
+            Err(e) => return shared_unavailable(&e),
+        },
+        None => lock(&state.limiter).check(client, Instant::now()),
+    };
+    if let Err(wait) = checked {
         let mut response = error(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

@@ -9,7 +9,9 @@ pub mod client;
 pub mod config;
 pub mod http;
 pub mod rate;
+pub mod redis_limits;
 pub mod redis_store;
+pub mod reload;
 pub mod store;
 pub mod window;
 pub mod writer;
@@ -22,11 +24,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Fingerprint};
 use crate::config::Config;
 use crate::http::AppState;
 use crate::rate::RateLimiter;
+use crate::redis_limits::RedisLimits;
 use crate::redis_store::{RedisStore, RedisTotals};
+use crate::reload::{Generation, Live, OpenStore, Reloader, Retired};
 use crate::store::{SqliteStore, Store};
 use crate::window::RecentViews;
 use crate::writer::{Msg, Totals};
@@ -38,12 +42,19 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Runs the service until SIGINT or SIGTERM. Errors are for the operator:
 /// they name the file, flag or address at fault.
 pub async fn run(config: Config) -> Result<(), String> {
+    // Taken before reading, so that a publish during the start is seen as
+    // a change by the first poll.
+    let fingerprint = Fingerprint::of(&config.data);
     let catalog = Arc::new(Catalog::load(&config.data)?);
     match config.redis.clone() {
         None => {
             let store = SqliteStore::open(&config.db).map_err(|e| e.to_string())?;
             let storage = format!("database {}", config.db.display());
-            serve(config, catalog, store, None, storage).await
+            // A publish that adds bulletins starts a new writer on its own
+            // connection (reload.rs); WAL lets both be open for a moment.
+            let db = config.db.clone();
+            let open: OpenStore<SqliteStore> = Arc::new(move || SqliteStore::open(&db));
+            serve(config, (catalog, fingerprint), store, open, None, storage).await
         }
         Some(url) => {
             url.check()?;
@@ -56,18 +67,26 @@ pub async fn run(config: Config) -> Result<(), String> {
             let shared = RedisTotals::connect(&url)
                 .await
                 .map_err(|e| e.to_string())?;
-            let storage = format!("Redis {url} (hash {})", redis_store::KEY);
-            serve(config, catalog, store, Some(shared), storage).await
+            let storage = format!(
+                "Redis {url} (hash {}; window and rate limit shared)",
+                redis_store::KEY
+            );
+            let open: OpenStore<RedisStore> = Arc::new(move || RedisStore::connect(&url));
+            let data = (catalog, fingerprint);
+            serve(config, data, store, open, Some(shared), storage).await
         }
     }
 }
 
-/// Serves with `store` (and, with Redis, `shared` for fresh totals) until
-/// SIGINT or SIGTERM; `storage` names the backend in the start-up line.
+/// Serves the catalog (read when the data looked like the fingerprint) with
+/// `store` (and, with Redis, `shared` for fresh totals, the window and the
+/// rate limit) until SIGINT or SIGTERM; `open` opens another store for a
+/// reload; `storage` names the backend in the start-up line.
 async fn serve<S: Store>(
     config: Config,
-    catalog: Arc<Catalog>,
+    (catalog, fingerprint): (Arc<Catalog>, Fingerprint),
     mut store: S,
+    open: OpenStore<S>,
     shared: Option<RedisTotals>,
     storage: String,
 ) -> Result<(), String> {
@@ -83,11 +102,17 @@ async fn serve<S: Store>(
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
 
+    let limits = shared
+        .as_ref()
+        .map(|shared| RedisLimits::new(shared, config.window, config.rate, config.burst));
     let state = Arc::new(AppState {
-        catalog: catalog.clone(),
-        totals,
+        live: Live::new(Generation {
+            catalog: catalog.clone(),
+            totals,
+            writer,
+        }),
         shared,
-        writer: writer.clone(),
+        limits,
         recent: Mutex::new(RecentViews::new(
             config.window,
             usize::try_from(config.dedupe_capacity).unwrap_or(usize::MAX),
@@ -99,11 +124,24 @@ async fn serve<S: Store>(
         )),
         trust_proxy: config.trust_proxy,
     });
-    let app = http::router(state, config.allow_origins.clone());
+    let app = http::router(state.clone(), config.allow_origins.clone());
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    // Started before the service says it listens: SIGHUP must reload from
+    // then on, never end the process (its default action).
+    let reloader = Reloader {
+        data: config.data.clone(),
+        interval: config.reload_interval,
+        state: state.clone(),
+        open,
+        writer_thread,
+        fingerprint,
+    }
+    .spawn(stop_rx.clone());
 
     eprintln!(
         "pufa-counter: {} bulletins from {}, {storage}, window {:?}, rate {}/s burst {}{}",
-        catalog.len(),
+        catalog.countable_len(),
         config.data.display(),
         config.window,
         config.rate,
@@ -119,7 +157,6 @@ async fn serve<S: Store>(
     println!("pufa-counter listening on http://{address}");
     let _ = std::io::stdout().flush();
 
-    let (stop_tx, stop_rx) = watch::channel(false);
     tokio::spawn(async move {
         let signal = shutdown_signal().await;
         eprintln!("pufa-counter: {signal}: stopping");
@@ -145,6 +182,16 @@ async fn serve<S: Store>(
         ),
     }
 
+    // The reloader ends between two reloads, handing back the current
+    // writer's thread (and what the writers it replaced committed).
+    let Retired {
+        writer_thread,
+        committed: committed_before,
+        closed: closed_before,
+    } = reloader
+        .await
+        .map_err(|e| format!("the reloader failed: {e}"))?;
+    let writer = state.live.current().writer.clone();
     // Everything queued before this message is committed before the writer
     // ends; anything sent after it is refused.
     let _ = writer.send(Msg::Shutdown).await;
@@ -154,7 +201,10 @@ async fn serve<S: Store>(
             .await
             .map_err(|e| format!("writer thread lost: {e}"))?
             .map_err(|_| "the writer thread panicked".to_string())?;
-    closed.map_err(|e| format!("closing the storage: {e}"))?;
+    closed
+        .and(closed_before)
+        .map_err(|e| format!("closing the storage: {e}"))?;
+    let committed = committed + committed_before;
     eprintln!("pufa-counter: stopped; {committed} views committed since start");
     Ok(())
 }

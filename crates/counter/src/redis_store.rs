@@ -39,7 +39,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long a request handler waits for totals; the portal gives up on the
 /// API after 3 s and shows the data's counts, so waiting longer is useless.
-const READ_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A Redis URL checked at start. It may carry a password, so `Display` and
 /// `Debug` show it with the password hidden (it goes to the log).
@@ -304,6 +304,12 @@ impl RedisTotals {
             conn,
             url: url.clone(),
         })
+    }
+
+    /// The shared connection and the URL for the log, for the repeat-view
+    /// window and the rate limit in Redis (`redis_limits.rs`).
+    pub(crate) fn connection(&self) -> (ConnectionManager, RedisUrl) {
+        (self.conn.clone(), self.url.clone())
     }
 
     /// The live count of each id, in order (0 for one never counted), in

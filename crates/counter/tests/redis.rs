@@ -37,7 +37,10 @@ async fn counts_through_the_http_api_into_one_redis_hash() {
     let server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
     let log = server.log_text();
     assert!(
-        log.contains(&format!("Redis {} (hash pufa:views)", redis.url())),
+        log.contains(&format!(
+            "Redis {} (hash pufa:views; window and rate limit shared)",
+            redis.url()
+        )),
         "{log}"
     );
     // This test server keeps nothing on disk, and the log says what that
@@ -344,4 +347,203 @@ fn redis_and_db_together_are_refused() {
         );
     }
     assert_no_database(&sandbox);
+}
+
+/// Every key matching `pattern` with its remaining time to live in ms (-1:
+/// none).
+fn keys_with_ttl(redis: &RedisServer, pattern: &str) -> Vec<(String, i64)> {
+    let mut conn = redis.connection();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(pattern)
+        .query(&mut conn)
+        .expect("KEYS");
+    keys.into_iter()
+        .map(|key| {
+            let ttl: i64 = redis::cmd("PTTL").arg(&key).query(&mut conn).expect("PTTL");
+            (key, ttl)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_count_a_client_once_per_window() {
+    let Some(redis) = RedisServer::start("two_instances_count_a_client_once_per_window") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let a = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    let b = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+
+    let first = a.view("alpha", "203.0.113.1").await;
+    assert_eq!((first.counted(), first.views()), (true, ALPHA_BASE + 1));
+    // The same reader moves to B: a repeat within the window.
+    let moved = b.view("alpha", "203.0.113.1").await;
+    assert_eq!((moved.counted(), moved.views()), (false, ALPHA_BASE + 1));
+    assert!(b.view("alpha", "203.0.113.2").await.counted());
+    assert!(b.view("beta", "203.0.113.1").await.counted());
+    assert!(!a.view("beta", "203.0.113.1").await.counted());
+    assert_eq!(redis.views(), views(&[("alpha", 2), ("beta", 1)]));
+
+    // The same reader on both instances at once: exactly one view counts.
+    let urls = Arc::new([a.url.clone(), b.url.clone()]);
+    let mut posts = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let (http, urls) = (a.http.clone(), urls.clone());
+        posts.spawn(async move {
+            let response = http
+                .post(format!("{}/api/views/gamma-2_x", urls[n % 2]))
+                .header("user-agent", BROWSER)
+                .header("x-forwarded-for", "203.0.113.7")
+                .send()
+                .await
+                .expect("answered");
+            assert_eq!(response.status(), StatusCode::OK);
+            let body: serde_json::Value = response.json().await.expect("JSON");
+            u64::from(body["counted"] == true)
+        });
+    }
+    let mut counted = 0;
+    while let Some(result) = posts.join_next().await {
+        counted += result.expect("post finished");
+    }
+    assert_eq!(counted, 1);
+    assert_eq!(
+        redis.views(),
+        views(&[("alpha", 2), ("beta", 1), ("gamma-2_x", 1)])
+    );
+
+    // One key per (reader, bulletin) counted, short, without the address,
+    // expiring with the window (30 min by default).
+    let seen = keys_with_ttl(&redis, "pufa:seen:*");
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    for (key, ttl) in &seen {
+        assert_eq!(key.len(), "pufa:seen:".len() + 32, "{key}");
+        assert!(!key.contains("203.0.113"), "{key}");
+        assert!(*ttl > 0 && *ttl <= 30 * 60 * 1000, "{key}: {ttl}");
+    }
+    // One rate-limit bucket per reader, gone once it would be full again
+    // (burst 40 at 20/s: 2 s, plus a second).
+    let buckets = keys_with_ttl(&redis, "pufa:rate:*");
+    assert_eq!(buckets.len(), 3, "{buckets:?}");
+    for (key, ttl) in &buckets {
+        assert!(*ttl > 0 && *ttl <= 3000, "{key}: {ttl}");
+    }
+}
+
+#[tokio::test]
+async fn a_restarted_instance_still_knows_the_window() {
+    let Some(redis) = RedisServer::start("a_restarted_instance_still_knows_the_window") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let mut server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    assert!(server.view("alpha", "203.0.113.1").await.counted());
+    assert!(server.terminate().success(), "{}", server.log_text());
+
+    let mut server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    let again = server.view("alpha", "203.0.113.1").await;
+    assert_eq!((again.counted(), again.views()), (false, ALPHA_BASE + 1));
+    assert!(server.view("alpha", "203.0.113.2").await.counted());
+    // Nor after a crash.
+    server.kill();
+    let server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    assert!(!server.view("alpha", "203.0.113.2").await.counted());
+    assert_eq!(redis.views(), views(&[("alpha", 2)]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rate_limit_is_shared_between_instances() {
+    let Some(redis) = RedisServer::start("the_rate_limit_is_shared_between_instances") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    // 4 requests at once, then one every 100 s: nothing refills during the
+    // test.
+    let limit = ["--trust-proxy", "--rate", "0.01", "--burst", "4"];
+    let a = sandbox.start_redis(&redis.url(), &limit).await;
+    let b = sandbox.start_redis(&redis.url(), &limit).await;
+    let servers = [&a, &b];
+    for n in 0..4 {
+        let posted = servers[n % 2].view("alpha", "203.0.113.1").await;
+        assert_eq!(posted.status, StatusCode::OK, "request {n}: {posted:?}");
+    }
+    // Each instance alone would allow 4; together they allowed 4.
+    for server in servers {
+        let limited = server.view("alpha", "203.0.113.1").await;
+        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{limited:?}");
+        assert_eq!(limited.body["error"], "rate_limited");
+    }
+    let response = b
+        .http
+        .post(format!("{}/api/views/alpha", b.url))
+        .header("user-agent", BROWSER)
+        .header("x-forwarded-for", "203.0.113.1")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=100).contains(&retry_after), "{retry_after}");
+    // Another reader has its own bucket.
+    assert!(a.view("alpha", "203.0.113.2").await.counted());
+    // The bucket expires once it would be full again: 4 / 0.01 = 400 s.
+    for (key, ttl) in keys_with_ttl(&redis, "pufa:rate:*") {
+        assert!(ttl > 0 && ttl <= 401_000, "{key}: {ttl}");
+    }
+    assert_eq!(redis.views(), views(&[("alpha", 2)]));
+}
+
+#[tokio::test]
+async fn a_publish_is_picked_up_with_redis() {
+    let Some(redis) = RedisServer::start("a_publish_is_picked_up_with_redis") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    // The sandbox's data path becomes a built data folder.
+    let data = sandbox.data();
+    std::fs::remove_file(&data).expect("data file removed");
+    let publish = |version: &str, bulletins: &str| {
+        let dir = data.join("v").join(version);
+        std::fs::create_dir_all(&dir).expect("folder");
+        std::fs::write(
+            dir.join("manifest.json"),
+            format!(r#"{{"bulletins":{bulletins}}}"#),
+        )
+        .expect("manifest");
+        let tmp = data.join("version.json.tmp");
+        std::fs::write(&tmp, format!(r#"{{"version":"{version}"}}"#)).expect("pointer");
+        std::fs::rename(&tmp, data.join("version.json")).expect("pointer replaced");
+    };
+    publish("a1", r#"[{"id":"alpha","views":10},{"id":"beta"}]"#);
+    let server = sandbox
+        .start_redis(
+            &redis.url(),
+            &["--trust-proxy", "--reload-interval", "50ms"],
+        )
+        .await;
+    assert!(server.view("beta", "203.0.113.1").await.counted());
+    publish(
+        "b2",
+        r#"[{"id":"new-one"},{"id":"beta"},{"id":"alpha","views":10}]"#,
+    );
+    let mut known = false;
+    for _ in 0..500 {
+        let (status, body) = server.totals_raw("ids=new-one").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body["views"].get("new-one").is_some() {
+            known = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(known, "never reloaded; log:\n{}", server.log_text());
+    assert!(server.view("new-one", "203.0.113.1").await.counted());
+    assert!(!server.view("beta", "203.0.113.1").await.counted());
+    assert!(server.view("beta", "203.0.113.2").await.counted());
+    assert_eq!(server.total("alpha").await, ALPHA_BASE);
+    assert_eq!(redis.views(), views(&[("beta", 2), ("new-one", 1)]));
 }

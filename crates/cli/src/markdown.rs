@@ -43,7 +43,12 @@ enum Open {
 
 /// Read a Markdown body into blocks.
 pub fn parse(src: &str) -> Result<Vec<Located>, BodyError> {
-    let line_of = |offset: usize| src[..offset.min(src.len())].matches('\n').count() + 1;
+    // Where each line starts, so an event's line is a binary search (a
+    // count of newlines per event would make long bodies quadratic).
+    let newlines: Vec<usize> = src.match_indices('\n').map(|(i, _)| i).collect();
+    let line_of = |offset: usize| newlines.partition_point(|&n| n < offset) + 1;
+    // Whether the open paragraph was typed starting with an unescaped `![`.
+    let mut typed_as_image = false;
     let mut out = Vec::new();
     let mut open = Open::None;
     let mut start = 0usize;
@@ -89,6 +94,9 @@ pub fn parse(src: &str) -> Result<Vec<Located>, BodyError> {
             Event::Start(Tag::Paragraph) => {
                 if item_text.is_none() {
                     start = line;
+                    typed_as_image = src
+                        .get(range.clone())
+                        .is_some_and(|p| p.trim_start().starts_with("!["));
                     open = Open::Paragraph {
                         text: String::new(),
                         images: Vec::new(),
@@ -108,7 +116,7 @@ pub fn parse(src: &str) -> Result<Vec<Located>, BodyError> {
                     match (images.len(), text.trim().is_empty()) {
                         // Written as an image but not read as one: most
                         // often a space in the file name.
-                        (0, _) if text.starts_with("![") && text.contains("](") => {
+                        (0, _) if typed_as_image && text.starts_with("![") && text.contains("](") => {
                             return Err(BodyError {
                                 line: start,
                                 message: "图片没有被识别：图片地址里不能有空格，请给文件改名，或写成 ![说明](<media/文件 名.jpg>)".into(),
@@ -270,7 +278,16 @@ fn escape(text: &str) -> String {
 /// [`parse`] produced or that was trimmed of surrounding space).
 pub fn write(blocks: &[Block]) -> String {
     let mut out = String::new();
+    // Two lists of one kind in a row would read back as one list; CommonMark
+    // starts a new list when the marker changes, so every other one uses
+    // `*` (or `1)`).
+    let mut alternate = false;
     for (i, block) in blocks.iter().enumerate() {
+        let follows_same_kind = matches!(
+            (i.checked_sub(1).map(|p| &blocks[p]), block),
+            (Some(Block::List { ordered: a, .. }), Block::List { ordered: b, .. }) if a == b
+        );
+        alternate = follows_same_kind && !alternate;
         if i > 0 {
             out.push('\n');
         }
@@ -286,10 +303,11 @@ pub fn write(blocks: &[Block]) -> String {
             }
             Block::List { ordered, items } => {
                 for (n, item) in items.iter().enumerate() {
-                    if *ordered {
-                        out.push_str(&format!("{}. ", n + 1));
-                    } else {
-                        out.push_str("- ");
+                    match (*ordered, alternate) {
+                        (true, false) => out.push_str(&format!("{}. ", n + 1)),
+                        (true, true) => out.push_str(&format!("{}) ", n + 1)),
+                        (false, false) => out.push_str("- "),
+                        (false, true) => out.push_str("* "),
                     }
                     out.push_str(&escape(item));
                     out.push('\n');

@@ -156,3 +156,39 @@ fn unknown_view_count_is_shown_as_unknown_and_samples_are_tagged() {
     assert_eq!(text(&root, ".sample-tag"), "示例");
     assert_eq!(text(&root, ".prev"), "上一篇：没有了");
 }
+
+#[wasm_bindgen_test]
+fn lists_and_a_described_picture_render_as_structure() {
+    let mut b = bulletin(None, false);
+    b.body = vec![
+        Block::List {
+            ordered: false,
+            items: vec!["宪法单行本".into(), "<b>民法典</b>问答".into()],
+        },
+        Block::List {
+            ordered: true,
+            items: vec!["登记".into(), "分发".into()],
+        },
+        Block::Image {
+            src: "media/zhanban-0123456789.png".into(),
+            alt: "宣传现场的展板".into(),
+        },
+    ];
+    let root = mount(move || view! { <ArticleView bulletin=b prev=None next=None/> });
+    let bullets: Vec<String> = all(&root, ".article-body ul > li")
+        .iter()
+        .map(|li| li.text_content().unwrap())
+        .collect();
+    assert_eq!(bullets, ["宪法单行本", "<b>民法典</b>问答"]);
+    assert!(
+        all(&root, ".article-body li b").is_empty(),
+        "item text stays text"
+    );
+    assert_eq!(all(&root, ".article-body ol > li").len(), 2);
+    let img = root.query_selector(".article-body img").unwrap().unwrap();
+    assert_eq!(img.get_attribute("alt").as_deref(), Some("宣传现场的展板"));
+    assert_eq!(
+        img.get_attribute("src").as_deref(),
+        Some("media/zhanban-0123456789.png")
+    );
+}

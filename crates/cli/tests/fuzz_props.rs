@@ -222,65 +222,44 @@ fn site_toml() -> impl Strategy<Value = String> {
         })
 }
 
-#[derive(Debug, Clone)]
-enum Damage {
-    None,
-    Truncate(usize),
-    Swap(usize, usize, usize),
-    Insert(usize, &'static str),
-    Nest(usize),
+#[path = "../../core/tests/support/damage.rs"]
+mod support;
+use support::{apply, damage, floor, Damage};
+
+/// Fragments worth inserting into TOML and Markdown.
+fn text_damage() -> impl Strategy<Value = Damage> {
+    damage(vec![
+        "\"",
+        "'",
+        "\\",
+        "[",
+        "]",
+        "{",
+        "}",
+        "=",
+        "\n",
+        "\r",
+        "+++\n",
+        "\n\n",
+        "# ",
+        "\u{feff}",
+        "\u{0}",
+        "\"\"\"",
+        "[[channels]]\n",
+        "[site]\n",
+        "![",
+        "](",
+        "\n## ",
+    ])
 }
 
-fn damage() -> impl Strategy<Value = Damage> {
-    prop_oneof![
-        3 => Just(Damage::None),
-        2 => any::<usize>().prop_map(Damage::Truncate),
-        2 => (any::<usize>(), any::<usize>(), 1usize..40).prop_map(|(a, b, n)| Damage::Swap(a, b, n)),
-        2 => (any::<usize>(), prop::sample::select(vec![
-            "\"", "'", "\\", "[", "]", "{", "}", "=", "\n", "\r", "+++\n", "\n\n", "# ",
-            "\u{feff}", "\u{0}", "\"\"\"", "[[channels]]\n", "[site]\n", "![", "](", "\n## ",
-        ])).prop_map(|(a, s)| Damage::Insert(a, s)),
-        1 => (1usize..3000).prop_map(Damage::Nest),
-    ]
-}
-
-fn floor(s: &str, at: usize) -> usize {
-    let mut at = if s.is_empty() { 0 } else { at % (s.len() + 1) };
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn apply(src: String, d: &Damage) -> String {
-    match d {
-        Damage::None => src,
-        Damage::Truncate(at) => src[..floor(&src, *at)].to_string(),
-        Damage::Swap(a, b, n) => {
-            let (a, b) = (floor(&src, *a), floor(&src, *b));
-            let (a, b) = (a.min(b), a.max(b));
-            let a_end = floor(&src, (a + n).min(b));
-            let b_end = floor(&src, (b + n).min(src.len()));
-            format!(
-                "{}{}{}{}{}",
-                &src[..a],
-                &src[b..b_end],
-                &src[a_end..b],
-                &src[a..a_end],
-                &src[b_end..]
-            )
-        }
-        Damage::Insert(at, s) => {
-            let at = floor(&src, *at);
-            format!("{}{s}{}", &src[..at], &src[at..])
-        }
-        Damage::Nest(depth) => {
-            // Deep nesting in a value (TOML arrays) or a body (block quotes, lists).
-            let at = floor(&src, src.find("= ").map_or(0, |i| i + 2));
-            let nest = if depth % 2 == 0 { "[" } else { "> - " };
-            format!("{}{}{}", &src[..at], nest.repeat(*depth), &src[at..])
-        }
-    }
+/// Nesting `depth` deep after the first `= `: TOML arrays, or block
+/// quotes and lists in a body.
+fn nest_text(src: &str, depth: usize) -> String {
+    // Deep nesting in a value (TOML arrays) or a body (block quotes, lists).
+    let at = floor(src, src.find("= ").map_or(0, |i| i + 2));
+    let nest = if depth.is_multiple_of(2) { "[" } else { "> - " };
+    format!("{}{}{}", &src[..at], nest.repeat(depth), &src[at..])
 }
 
 fn channels() -> HashSet<&'static str> {
@@ -301,8 +280,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn damaged_bulletin_files_never_panic(src in bulletin_file(), d in damage()) {
-        let src = apply(src, &d);
+    fn damaged_bulletin_files_never_panic(src in bulletin_file(), d in text_damage()) {
+        let src = apply(src, &d, nest_text);
         let _ = content::split_front(&src);
         let path = Path::new("content/bulletins/2024/2024-fuzz-case.md");
         if let Ok(b) = content::load_bulletin(path, &src, &channels(), &media) {
@@ -312,8 +291,8 @@ proptest! {
     }
 
     #[test]
-    fn damaged_bodies_never_panic_nor_written_back(src in body(), d in damage()) {
-        let src = apply(src, &d);
+    fn damaged_bodies_never_panic_nor_written_back(src in body(), d in text_damage()) {
+        let src = apply(src, &d, nest_text);
         if let Ok(located) = markdown::parse(&src) {
             let blocks: Vec<_> = located.into_iter().map(|l| l.block).collect();
             let _ = markdown::parse(&markdown::write(&blocks));
@@ -321,9 +300,9 @@ proptest! {
     }
 
     #[test]
-    fn damaged_site_files_never_panic(src in site_toml(), d in damage()) {
+    fn damaged_site_files_never_panic(src in site_toml(), d in text_damage()) {
         let dir = scratch();
-        std::fs::write(dir.join("site.toml"), apply(src, &d)).unwrap();
+        std::fs::write(dir.join("site.toml"), apply(src, &d, nest_text)).unwrap();
         let _ = content::load_site(&dir);
     }
 }

@@ -184,71 +184,43 @@ fn file() -> impl Strategy<Value = Value> {
     ]
 }
 
-/// Damage done to the text of a file.
-#[derive(Debug, Clone)]
-enum Damage {
-    None,
-    Truncate(usize),
-    Swap(usize, usize, usize),
-    Insert(usize, String),
-    Nest(usize),
+#[path = "support/damage.rs"]
+mod support;
+use support::{apply, damage, floor, Damage};
+
+/// Fragments worth inserting into JSON.
+fn json_damage() -> impl Strategy<Value = Damage> {
+    damage(vec![
+        "\"",
+        "\\",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "null",
+        "1e999",
+        "-0",
+        "\"\\ud800\"",
+        "18446744073709551616",
+        "\u{feff}",
+        "\u{0}",
+        "\"views\": -1,",
+        "\"body\": {},",
+    ])
 }
 
-fn damage() -> impl Strategy<Value = Damage> {
-    prop_oneof![
-        3 => Just(Damage::None),
-        2 => any::<usize>().prop_map(Damage::Truncate),
-        2 => (any::<usize>(), any::<usize>(), 1usize..40).prop_map(|(a, b, n)| Damage::Swap(a, b, n)),
-        2 => (any::<usize>(), prop::sample::select(vec![
-            "\"", "\\", "{", "}", "[", "]", ",", ":", "null", "1e999", "-0", "\"\\ud800\"",
-            "18446744073709551616", "\u{feff}", "\u{0}", "\"views\": -1,", "\"body\": {},",
-        ]).prop_map(str::to_string)).prop_map(|(a, s)| Damage::Insert(a, s)),
-        1 => (1usize..3000).prop_map(Damage::Nest),
-    ]
-}
-
-fn floor(s: &str, at: usize) -> usize {
-    let mut at = if s.is_empty() { 0 } else { at % (s.len() + 1) };
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn apply(src: String, d: &Damage) -> String {
-    match d {
-        Damage::None => src,
-        Damage::Truncate(at) => src[..floor(&src, *at)].to_string(),
-        Damage::Swap(a, b, n) => {
-            // Exchange two stretches of text (fields moving about).
-            let (a, b) = (floor(&src, *a), floor(&src, *b));
-            let (a, b) = (a.min(b), a.max(b));
-            let a_end = floor(&src, (a + n).min(b));
-            let b_end = floor(&src, (b + n).min(src.len()));
-            format!(
-                "{}{}{}{}{}",
-                &src[..a],
-                &src[b..b_end],
-                &src[a_end..b],
-                &src[a..a_end],
-                &src[b_end..]
-            )
-        }
-        Damage::Insert(at, s) => {
-            let at = floor(&src, *at);
-            format!("{}{s}{}", &src[..at], &src[at..])
-        }
-        Damage::Nest(depth) => {
-            let at = floor(&src, src.find(": ").map_or(0, |i| i + 2));
-            format!(
-                "{}{}{}{}",
-                &src[..at],
-                "[{\"a\":".repeat(*depth),
-                "1",
-                &src[at..]
-            )
-        }
-    }
+/// Nesting a JSON value `depth` deep after the first key.
+fn nest_json(src: &str, depth: usize) -> String {
+    let at = floor(src, src.find(": ").map_or(0, |i| i + 2));
+    format!(
+        "{}{}{}{}",
+        &src[..at],
+        "[{\"a\":".repeat(depth),
+        "1",
+        &src[at..]
+    )
 }
 
 fn decode_everything(src: &str, catalog: &Catalog) {
@@ -328,14 +300,14 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn damaged_files_never_panic_a_decoder(value in file(), pretty in any::<bool>(), d in damage()) {
+    fn damaged_files_never_panic_a_decoder(value in file(), pretty in any::<bool>(), d in json_damage()) {
         let catalog = Catalog::new(decode_site(SITE).unwrap());
         let src = if pretty {
             serde_json::to_string_pretty(&value).unwrap()
         } else {
             value.to_string()
         };
-        decode_everything(&apply(src, &d), &catalog);
+        decode_everything(&apply(src, &d, nest_json), &catalog);
     }
 
     #[test]

@@ -13,13 +13,6 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use pufa_cli::{content, markdown};
 
-fn cases() -> u32 {
-    std::env::var("PUFA_FUZZ_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
-}
-
 fn odd_text() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -224,7 +217,7 @@ fn site_toml() -> impl Strategy<Value = String> {
 
 #[path = "../../core/tests/support/damage.rs"]
 mod support;
-use support::{apply, damage, floor, Damage};
+use support::{apply, cases, damage, floor, Damage};
 
 /// Fragments worth inserting into TOML and Markdown.
 fn text_damage() -> impl Strategy<Value = Damage> {

@@ -16,13 +16,6 @@ use serde_json::{json, Value};
 
 const SITE: &str = include_str!("../../../tests/fixtures/json/site.json");
 
-fn cases() -> u32 {
-    std::env::var("PUFA_FUZZ_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
-}
-
 /// Text that is likely to matter: ids, dates, URLs, odd Unicode.
 fn odd_text() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -186,7 +179,7 @@ fn file() -> impl Strategy<Value = Value> {
 
 #[path = "support/damage.rs"]
 mod support;
-use support::{apply, damage, floor, Damage};
+use support::{apply, cases, damage, floor, Damage};
 
 /// Fragments worth inserting into JSON.
 fn json_damage() -> impl Strategy<Value = Damage> {

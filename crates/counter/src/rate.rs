@@ -257,18 +257,23 @@ mod tests {
         ClientKey::from_ip(std::net::Ipv6Addr::from(prefix).into())
     }
 
+    /// Clients 0..50 spend their burst of 5 and are then limited.
+    fn use_up_bursts(limiter: &mut RateLimiter, at: Instant) {
+        for n in 0..50u8 {
+            for _ in 0..5 {
+                assert!(limiter.check(client(n), at).is_ok());
+            }
+            assert!(limiter.check(client(n), at).is_err());
+        }
+    }
+
     #[test]
     fn rotating_through_64s_neither_resets_others_nor_escapes_the_limit() {
         let start = Instant::now();
         let capacity = 1000;
         let mut limiter = RateLimiter::new(1.0, 5, capacity);
         // Some clients have used up their burst and are being limited.
-        for n in 0..50u8 {
-            for _ in 0..5 {
-                assert!(limiter.check(client(n), start).is_ok());
-            }
-            assert!(limiter.check(client(n), start).is_err());
-        }
+        use_up_bursts(&mut limiter, start);
         // Every /64 of one /48, within the same second.
         let mut allowed = 0u32;
         for n in 0..65_536 {
@@ -290,11 +295,7 @@ mod tests {
         let start = Instant::now();
         let capacity = 1000;
         let mut limiter = RateLimiter::new(1.0, 5, capacity);
-        for n in 0..50u8 {
-            for _ in 0..5 {
-                assert!(limiter.check(client(n), start).is_ok());
-            }
-        }
+        use_up_bursts(&mut limiter, start);
         // Distinct /48s (or IPv4 addresses): each a client of its own.
         for n in 0..200_000 {
             let at = start + Duration::from_nanos(u64::from(n));

@@ -6,6 +6,14 @@
 
 use proptest::prelude::*;
 
+/// Cases per property: few in CI, millions with `PUFA_FUZZ_CASES`.
+pub fn cases() -> u32 {
+    std::env::var("PUFA_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
+}
+
 #[derive(Debug, Clone)]
 pub enum Damage {
     None,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, Timelike};
 use pufa_core::date::SHANGHAI;
 use pufa_core::decode::channel_ids;
-use pufa_core::{Bulletin, Store};
+use pufa_core::Bulletin;
 
 use crate::content::{self, bulletin_file, site_file, BULLETINS_DIR, SITE_TOML};
 
@@ -58,18 +58,19 @@ pub fn convert(from: &Path, to: &Path) -> Result<usize, String> {
         let p = from.join(name);
         fs::read_to_string(&p).map_err(|e| format!("无法读取 {}：{e}", p.display()))
     };
-    let store = Store::from_json(&read("site.json")?, &read("bulletins.json")?)
-        .map_err(|e| e.to_string())?;
+    // Read and checked once, with the app's rules for the old files.
+    let site = pufa_core::decode_site(&read("site.json")?).map_err(|e| e.to_string())?;
+    let bulletins =
+        pufa_core::decode_bulletins(&read("bulletins.json")?, &site).map_err(|e| e.to_string())?;
     if to.join(SITE_TOML).exists() || to.join(BULLETINS_DIR).exists() {
         return Err(format!(
             "{} 里已有内容，不会覆盖：请换一个空文件夹",
             to.display()
         ));
     }
-    let site = pufa_core::decode_site(&read("site.json")?).map_err(|e| e.to_string())?;
     let channels = channel_ids(&site.channels);
     let mut files = Vec::new();
-    for b in store.bulletins() {
+    for b in &bulletins {
         files.push((bulletin_path(b), bulletin_text(b, &channels)?));
     }
     fs::create_dir_all(to).map_err(|e| e.to_string())?;

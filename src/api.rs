@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use gloo_net::http::Request;
 use pufa_core::compiled::{self, decode, DataVersion, FORMAT, VERSION_FILE};
+use pufa_core::search::pieces;
 use pufa_core::{decode_site, Catalog, DataError};
 use serde::de::DeserializeOwned;
 use web_sys::RequestCache;
@@ -85,16 +86,15 @@ impl AppError {
 const OFFLINE_STATUS: u16 = 504;
 
 /// GET a file of `data/`; `Ok(None)` on 404.
-async fn fetch_text(file: &str, revalidate: bool) -> Result<Option<String>, AppError> {
-    let network = |e: gloo_net::Error| AppError::Network {
-        file: file.to_string(),
-        detail: e.to_string(),
-    };
+async fn fetch_response(
+    file: &str,
+    revalidate: bool,
+) -> Result<Option<gloo_net::http::Response>, AppError> {
     let mut request = Request::get(&paths::data_file(file));
     if revalidate {
         request = request.cache(RequestCache::NoCache);
     }
-    let response = request.send().await.map_err(network)?;
+    let response = request.send().await.map_err(|e| network(file, e))?;
     match response.status() {
         404 => return Ok(None),
         OFFLINE_STATUS if response.status_text() == "offline" => {
@@ -110,7 +110,21 @@ async fn fetch_text(file: &str, revalidate: bool) -> Result<Option<String>, AppE
             status: response.status(),
         });
     }
-    response.text().await.map(Some).map_err(network)
+    Ok(Some(response))
+}
+
+fn network(file: &str, e: gloo_net::Error) -> AppError {
+    AppError::Network {
+        file: file.to_string(),
+        detail: e.to_string(),
+    }
+}
+
+async fn fetch_text(file: &str, revalidate: bool) -> Result<Option<String>, AppError> {
+    match fetch_response(file, revalidate).await? {
+        None => Ok(None),
+        Some(r) => r.text().await.map(Some).map_err(|e| network(file, e)),
+    }
 }
 
 /// A file that must exist: 404 is an error.
@@ -194,17 +208,42 @@ pub async fn article(
     }
 }
 
-/// The whole archive of a version (search page only, until the search
-/// index is prebuilt).
-pub async fn archive(edition: &Edition) -> Result<pufa_core::Store, AppError> {
-    let file = edition.version.file(compiled::SEARCH);
+/// The search index's description of `edition`'s version.
+pub async fn search_meta(edition: &Edition) -> Result<pieces::Meta, AppError> {
+    let file = edition.version.file(pieces::META);
     let src = fetch_required(&file, false).await?;
-    let bulletins = pufa_core::decode::decode_bulletins_with(&file, &src, &edition.catalog)
-        .map_err(AppError::Data)?;
-    Ok(pufa_core::Store::with_catalog(
-        edition.catalog.clone(),
-        bulletins,
-    ))
+    let meta: pieces::Meta = decode(&file, &src).map_err(AppError::Data)?;
+    if meta.format != pieces::INDEX_FORMAT {
+        return Err(AppError::Data(DataError::new(
+            &file,
+            "format",
+            format!(
+                "搜索索引格式 {}，本程序读取格式 {}",
+                meta.format,
+                pieces::INDEX_FORMAT
+            ),
+        )));
+    }
+    Ok(meta)
+}
+
+/// One piece of the search index (a path from `pieces::run`).
+pub async fn search_piece(edition: &Edition, path: &str) -> Result<Vec<u8>, AppError> {
+    let file = edition.version.file(path);
+    match fetch_response(&file, false).await? {
+        Some(r) => r.binary().await.map_err(|e| network(&file, e)),
+        None => Err(AppError::Status { file, status: 404 }),
+    }
+}
+
+/// The result cards of one block of articles.
+pub async fn search_cards(
+    edition: &Edition,
+    block: usize,
+) -> Result<Vec<compiled::Entry>, AppError> {
+    let file = edition.version.file(&pieces::card_file(block));
+    let src = fetch_required(&file, false).await?;
+    decode(&file, &src).map_err(AppError::Data)
 }
 
 /// How long a view may take to record before the page keeps the data's

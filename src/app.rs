@@ -16,16 +16,17 @@ use crate::components::reading::provide_reading_prefs;
 use crate::pages::{ArticlePage, ChannelPage, HomePage, NotFoundPage, SearchPage};
 use crate::paths;
 use crate::pwa::PwaNotices;
-use crate::state::{provide_state, use_busy, use_edition};
+use crate::state::{provide_state, use_busy, use_edition, use_part_busy};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_reading_prefs();
     provide_state();
-    provide_context(crate::pages::ArchiveCache::default());
+    provide_context(crate::pages::SearchCache::default());
     let edition = use_edition();
     let busy = use_busy();
+    let part_busy = use_part_busy();
     view! {
         <Router base=paths::base()>
             <SkipLink/>
@@ -34,7 +35,7 @@ pub fn App() -> impl IntoView {
                 <PwaNotices/>
             </section>
             {move || edition.get().map(|e| view! { <SiteHeader edition=e/> })}
-            <main id="main" class="site-main" tabindex="-1" aria-busy=move || busy.get().to_string()>
+            <main id="main" class="site-main" tabindex="-1" aria-busy=move || (busy.get() || part_busy.get()).to_string()>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("channel/:id") view=ChannelPage/>

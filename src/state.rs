@@ -35,9 +35,21 @@ pub struct CurrentEdition(pub RwSignal<Option<SharedEdition>>);
 #[derive(Clone, Copy)]
 pub struct Busy(pub RwSignal<bool>);
 
+/// Whether a part of the page is still loading after the page itself
+/// (search results): `<main>` stays `aria-busy` until it is done too.
+#[derive(Clone, Copy)]
+pub struct PartBusy(pub RwSignal<bool>);
+
 pub fn provide_state() {
     provide_context(CurrentEdition(RwSignal::new(None)));
     provide_context(Busy(RwSignal::new(true)));
+    provide_context(PartBusy(RwSignal::new(false)));
+}
+
+pub fn use_part_busy() -> RwSignal<bool> {
+    use_context::<PartBusy>()
+        .map(|b| b.0)
+        .unwrap_or_else(|| RwSignal::new(false))
 }
 
 pub fn use_busy() -> RwSignal<bool> {

@@ -12,7 +12,7 @@ pub use article::ArticlePage;
 pub use channel::ChannelPage;
 pub use home::HomePage;
 pub use not_found::{NotFound, NotFoundPage};
-pub use search::{ArchiveCache, SearchPage};
+pub use search::{SearchCache, SearchPage};
 
 use leptos::prelude::*;
 

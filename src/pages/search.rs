@@ -3,142 +3,232 @@
 //! sees is derived from the URL, so reload, share and Back/Forward restore
 //! it exactly.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_navigate;
+use pufa_core::compiled::Entry;
 use pufa_core::date::{format_day, format_iso};
+use pufa_core::search::pieces::{self, Filter, Hit, Outcome, Query};
 use pufa_core::search::snippet::{highlight, needles, snippet};
-use pufa_core::search::{self, query::parse_bound, SearchIndex, SearchParams, Sort};
+use pufa_core::search::{parse_terms, query::parse_bound, SearchParams, Sort, Term};
 use pufa_core::trail::page_trail;
-use pufa_core::{Pager, Store};
+use pufa_core::Pager;
 
 use super::{page_title, show_page};
 use crate::api::{self, AppError};
 use crate::components::article::SampleTag;
 use crate::components::breadcrumb::Breadcrumb;
+use crate::components::error_view::ErrorView;
 use crate::components::highlight::Highlighted;
 use crate::components::pager::PagerNav;
 use crate::components::search_box::{search_nav, use_search_params};
 use crate::paths;
-use crate::state::{load_page, Edition, SharedEdition};
+use crate::state::{load_page, use_part_busy, Edition, SharedEdition};
 
 pub const PER_PAGE: usize = 10;
 const SNIPPET_CHARS: usize = 90;
+/// Pieces kept in memory for the session; past this the oldest are
+/// dropped (the service worker keeps its own copies).
+const KEEP_BYTES: usize = 16 << 20;
 
-/// One version's archive and its search index, built on first use.
-pub struct Archive {
+/// One version's search index: its description and the pieces fetched so
+/// far, so typing never fetches a piece twice.
+pub struct Index {
     version: String,
-    store: Store,
-    index: OnceLock<SearchIndex>,
+    meta: pieces::Meta,
+    pieces: Mutex<HashMap<String, Vec<u8>>>,
 }
 
-impl Archive {
-    fn index(&self) -> &SearchIndex {
-        self.index
-            .get_or_init(|| SearchIndex::build(self.store.bulletins()))
+impl Index {
+    /// Run `query`, fetching the pieces it asks for (all of one round at
+    /// once).
+    async fn search(&self, edition: &Edition, query: &Query) -> Result<Vec<Hit>, AppError> {
+        for _ in 0..4 {
+            let outcome = {
+                let have = self.pieces.lock().map_err(|_| poisoned())?;
+                pieces::run(&self.meta, query, &*have).map_err(AppError::Data)?
+            };
+            let paths = match outcome {
+                Outcome::Done(hits) => return Ok(hits),
+                Outcome::Need(paths) => paths,
+            };
+            let fetched =
+                futures::future::join_all(paths.iter().map(|p| api::search_piece(edition, p)))
+                    .await;
+            let mut have = self.pieces.lock().map_err(|_| poisoned())?;
+            if have.values().map(Vec::len).sum::<usize>() > KEEP_BYTES {
+                have.clear();
+            }
+            for (path, data) in paths.into_iter().zip(fetched) {
+                have.insert(path, data?);
+            }
+        }
+        Err(poisoned())
     }
 }
 
-/// The archive of the version last searched, kept for the session so
-/// typing does not fetch it again.
-#[derive(Clone, Default)]
-pub struct ArchiveCache(Arc<Mutex<Option<Arc<Archive>>>>);
+fn poisoned() -> AppError {
+    AppError::Data(pufa_core::DataError::new(
+        pieces::META,
+        "",
+        "搜索索引读取失败",
+    ))
+}
 
-impl ArchiveCache {
-    async fn get(&self, edition: &Edition) -> Result<Arc<Archive>, AppError> {
+/// The index of the version last searched, kept for the session.
+#[derive(Clone, Default)]
+pub struct SearchCache(Arc<Mutex<Option<Arc<Index>>>>);
+
+impl SearchCache {
+    async fn get(&self, edition: &Edition) -> Result<Arc<Index>, AppError> {
         let version = &edition.version.version;
-        if let Some(a) = self.0.lock().ok().and_then(|c| c.clone()) {
-            if &a.version == version {
-                return Ok(a);
+        if let Some(i) = self.0.lock().ok().and_then(|c| c.clone()) {
+            if &i.version == version {
+                return Ok(i);
             }
         }
-        let archive = Arc::new(Archive {
+        let index = Arc::new(Index {
             version: version.clone(),
-            store: api::archive(edition).await?,
-            index: OnceLock::new(),
+            meta: api::search_meta(edition).await?,
+            pieces: Mutex::new(HashMap::new()),
         });
         if let Ok(mut c) = self.0.lock() {
-            *c = Some(archive.clone());
+            *c = Some(index.clone());
         }
-        Ok(archive)
+        Ok(index)
     }
 }
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let cache = use_context::<ArchiveCache>().unwrap_or_default();
+    let cache = use_context::<SearchCache>().unwrap_or_default();
     let data = LocalResource::new(move || {
         let cache = cache.clone();
         load_page(move |edition| async move { cache.get(&edition).await.map(Some) })
     });
     show_page(
         data,
-        |edition, archive| view! { <Search edition=edition archive=archive/> },
+        |edition, index| view! { <Search edition=edition index=index/> },
     )
 }
 
-#[component]
-fn Search(edition: SharedEdition, archive: Arc<Archive>) -> impl IntoView {
-    let params = use_search_params();
-    let for_results = archive.clone();
-    let results = move || {
-        let archive = &for_results;
-        let store = &archive.store;
-        let p = params.get();
-        if p.is_empty() {
-            return view! { <EmptyQuery/> }.into_any();
-        }
-        let index = archive.index();
-        let (terms, hits) = search::run(store, index, &p);
-        // A page past the end (an old link) shows the first page instead.
-        let pager = Pager::new(hits.len(), PER_PAGE, p.page)
-            .or_else(|| Pager::new(hits.len(), PER_PAGE, 1));
-        let Some(pager) = pager else {
-            return view! { <NoResults params=p/> }.into_any();
-        };
-        if hits.is_empty() {
-            return view! { <NoResults params=p/> }.into_any();
-        }
-        let items = hits[pager.start..pager.end]
+/// One page of results: what the list shows.
+#[derive(Clone)]
+struct Results {
+    params: SearchParams,
+    terms: Vec<Term>,
+    total: usize,
+    pager: Option<Pager>,
+    entries: Vec<Entry>,
+}
+
+async fn find(
+    edition: SharedEdition,
+    index: Arc<Index>,
+    p: SearchParams,
+) -> Result<Option<Results>, AppError> {
+    if p.is_empty() {
+        return Ok(None);
+    }
+    let terms = parse_terms(&p.q);
+    // An unknown channel (an old link) is ignored, as the URL rules say.
+    let channel = p
+        .channel
+        .clone()
+        .filter(|c| edition.catalog.channel(c).is_some());
+    let query = Query {
+        terms: terms.clone(),
+        filter: Filter {
+            channel,
+            from: p.from,
+            to: p.to,
+        },
+        sort: p.sort,
+    };
+    let hits = index.search(&edition, &query).await?;
+    // A page past the end (an old link) shows the first page instead.
+    let pager =
+        Pager::new(hits.len(), PER_PAGE, p.page).or_else(|| Pager::new(hits.len(), PER_PAGE, 1));
+    let mut entries = Vec::new();
+    if let Some(pager) = &pager {
+        let docs: Vec<usize> = hits[pager.start..pager.end]
             .iter()
-            .map(|hit| {
-                let b = &store.bulletins()[hit.doc];
-                let marks = needles(&terms, |t| index.contains(hit.doc, &t.text));
-                let body: Vec<_> = b.body.iter().map(|x| x.text()).collect();
-                view! {
-                    <li class="result">
-                        <a class="result-title" href=paths::article(&b.id)>
-                            <Highlighted segments=highlight(&b.title, &marks)/>
-                        </a>
-                        {b.sample.then(|| view! { <SampleTag/> })}
-                        <p class="result-snippet">
-                            <Highlighted segments=snippet(&body.join(" "), &marks, SNIPPET_CHARS)/>
-                        </p>
-                        <p class="item-meta">
-                            <a class="item-channel" href=paths::channel(&b.channel, 1)>
-                                {store.catalog.channel_name(&b.channel).to_string()}
-                            </a>
-                            <time datetime=format_iso(&b.published)>{format_day(&b.published)}</time>
-                        </p>
-                    </li>
-                }
-            })
-            .collect_view();
-        let summary = if terms.is_empty() {
-            format!("共 {} 篇文章", hits.len())
-        } else {
-            format!("找到 {} 条结果", hits.len())
-        };
-        let for_pages = p.clone();
-        view! {
-            <p class="result-count" role="status">{summary}</p>
-            <ol class="search-results">{items}</ol>
-            <PagerNav pager=pager href=move |n| paths::search(&for_pages.with_page(n).to_query())/>
+            .map(|h| h.doc as usize)
+            .collect();
+        let block = index.meta.card_block.max(1) as usize;
+        let mut blocks: Vec<usize> = docs.iter().map(|d| d / block).collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+        let cards =
+            futures::future::join_all(blocks.iter().map(|&b| api::search_cards(&edition, b))).await;
+        let mut by_block = HashMap::new();
+        for (b, cards) in blocks.into_iter().zip(cards) {
+            by_block.insert(b, cards?);
         }
-        .into_any()
+        for d in docs {
+            let card = by_block
+                .get(&(d / block))
+                .and_then(|cards| cards.get(d % block))
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::Data(pufa_core::DataError::new(
+                        &pieces::card_file(d / block),
+                        format!("[{}]", d % block),
+                        "搜索结果缺少这篇文章的信息",
+                    ))
+                })?;
+            entries.push(card);
+        }
+    }
+    Ok(Some(Results {
+        params: p,
+        terms,
+        total: hits.len(),
+        pager,
+        entries,
+    }))
+}
+
+#[component]
+fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
+    let params = use_search_params();
+    let for_results = (edition.clone(), index.clone());
+    // `<main>` is busy from the moment the words change until their
+    // results are on screen; an answer overtaken by newer words is dropped
+    // and does not end the busy state.
+    let busy = use_part_busy();
+    let latest = Arc::new(AtomicU64::new(0));
+    on_cleanup(move || busy.set(false));
+    let results = LocalResource::new(move || {
+        let (edition, index) = for_results.clone();
+        let p = params.get();
+        busy.set(true);
+        let latest = latest.clone();
+        let mine = latest.fetch_add(1, Ordering::SeqCst) + 1;
+        async move {
+            let found = find(edition, index, p).await;
+            if latest.load(Ordering::SeqCst) == mine {
+                busy.set(false);
+            }
+            found
+        }
+    });
+    let retry = move || results.refetch();
+    let for_items = edition.clone();
+    let shown = move || {
+        let edition = for_items.clone();
+        Suspend::new(async move {
+            match results.await {
+                Ok(None) => view! { <EmptyQuery/> }.into_any(),
+                Ok(Some(r)) => view! { <ResultList edition=edition results=r/> }.into_any(),
+                Err(error) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
+            }
+        })
     };
     let site = edition.catalog.site.name.clone();
     let title = move || {
@@ -157,9 +247,81 @@ fn Search(edition: SharedEdition, archive: Arc<Archive>) -> impl IntoView {
         <div class="wrap search-page">
             <Breadcrumb crumbs=page_trail("站内搜索")/>
             <h1 class="channel-title">"站内搜索"</h1>
-            <SearchFilters archive=archive.clone()/>
-            <div class="search-output" aria-live="polite">{results}</div>
+            <SearchFilters edition=edition.clone() years=index.meta.years.clone()/>
+            <div class="search-output" aria-live="polite">
+                <Transition fallback=|| view! { <p class="result-count searching">"正在搜索…"</p> }>
+                    {shown}
+                </Transition>
+            </div>
         </div>
+    }
+}
+
+#[component]
+fn ResultList(edition: SharedEdition, results: Results) -> impl IntoView {
+    let Some(pager) = results.pager.filter(|_| results.total > 0) else {
+        return view! { <NoResults params=results.params/> }.into_any();
+    };
+    // Every result contains every term as typed: mark them all.
+    let marks = needles(&results.terms, |_| true);
+    let items = results
+        .entries
+        .into_iter()
+        .map(|entry| {
+            view! { <ResultItem edition=edition.clone() entry=entry marks=marks.clone()/> }
+        })
+        .collect_view();
+    let summary = if results.terms.is_empty() {
+        format!("共 {} 篇文章", results.total)
+    } else {
+        format!("找到 {} 条结果", results.total)
+    };
+    let for_pages = results.params;
+    view! {
+        <p class="result-count" role="status">{summary}</p>
+        <ol class="search-results">{items}</ol>
+        <PagerNav pager=pager href=move |n| paths::search(&for_pages.with_page(n).to_query())/>
+    }
+    .into_any()
+}
+
+/// One result: the card at once, the snippet when the article's own file
+/// arrives (the same file reading it opens, so it is then cached).
+#[component]
+fn ResultItem(edition: SharedEdition, entry: Entry, marks: Vec<String>) -> impl IntoView {
+    let id = entry.id.clone();
+    let for_snippet = marks.clone();
+    let channel_name = edition.catalog.channel_name(&entry.channel).to_string();
+    let text = LocalResource::new(move || {
+        let (edition, id) = (edition.clone(), id.clone());
+        async move {
+            let article = api::article(&edition, &id).await.ok().flatten()?;
+            let body: Vec<String> = article
+                .bulletin
+                .body
+                .iter()
+                .map(|b| b.text().into_owned())
+                .collect();
+            Some(body.join(" "))
+        }
+    });
+    let snippet_view = move || {
+        text.get().flatten().map(|body| {
+            view! { <Highlighted segments=snippet(&body, &for_snippet, SNIPPET_CHARS)/> }
+        })
+    };
+    view! {
+        <li class="result">
+            <a class="result-title" href=paths::article(&entry.id)>
+                <Highlighted segments=highlight(&entry.title, &marks)/>
+            </a>
+            {entry.sample.then(|| view! { <SampleTag/> })}
+            <p class="result-snippet">{snippet_view}</p>
+            <p class="item-meta">
+                <a class="item-channel" href=paths::channel(&entry.channel, 1)>{channel_name}</a>
+                <time datetime=format_iso(&entry.published)>{format_day(&entry.published)}</time>
+            </p>
+        </li>
     }
 }
 
@@ -214,8 +376,7 @@ fn NoResults(params: SearchParams) -> impl IntoView {
 
 /// Channel, year, date range and sort. Each change is a new URL.
 #[component]
-fn SearchFilters(archive: Arc<Archive>) -> impl IntoView {
-    let store = &archive.store;
+fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
     let params = use_search_params();
     let navigate = use_navigate();
     let set = move |change: &dyn Fn(&mut SearchParams)| {
@@ -224,7 +385,7 @@ fn SearchFilters(archive: Arc<Archive>) -> impl IntoView {
         next.page = 1;
         navigate(&paths::search(&next.to_query()), search_nav(false));
     };
-    let channel_options = store
+    let channel_options = edition
         .catalog
         .channel_tree()
         .into_iter()
@@ -235,13 +396,6 @@ fn SearchFilters(archive: Arc<Archive>) -> impl IntoView {
             view! { <option value=c.id.clone() selected=selected>{label}</option> }
         })
         .collect_view();
-    let mut years: Vec<i32> = store
-        .bulletins()
-        .iter()
-        .map(|b| chrono::Datelike::year(&b.published.with_timezone(&pufa_core::date::SHANGHAI)))
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
     let year_of = move |p: &SearchParams| -> Option<i32> {
         let y = chrono::Datelike::year(&p.from?);
         (p.from == parse_bound(&y.to_string(), false) && p.to == parse_bound(&y.to_string(), true))

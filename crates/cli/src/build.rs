@@ -8,21 +8,23 @@
 //! it, and only then is `version.json` replaced (write and rename), so a
 //! reader never meets a version that is half written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use pufa_core::compiled::{
-    self, article_file, encode_article, encode_bulletin, encode_site, list_file, DataVersion,
-    Entry, HomeFile, HomeSection, ListFile, FORMAT, VERSION_FILE,
+    self, article_file, encode_article, encode_site, list_file, DataVersion, Entry, HomeFile,
+    HomeSection, ListFile, FORMAT, VERSION_FILE,
 };
+use pufa_core::date::SHANGHAI;
+use pufa_core::search::pieces::{self, card_file, doc_keys, IndexBuilder, CARD_BLOCK};
 use pufa_core::search::related::RelatedIndex;
 use pufa_core::{Block, Bulletin, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::content::{in_parallel_with, Content, MEDIA_DIR};
+use crate::content::{in_parallel, in_parallel_with, Content, MEDIA_DIR};
 
 /// How many bulletins the home page lists as 最新动态, and per channel.
 pub const HOME_NEWEST: usize = 10;
@@ -258,31 +260,38 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
         tree.record(path, hash, len);
     }
 
-    // The whole archive, for the search page only (until the search index
-    // is prebuilt): written as it is encoded, never held twice.
+    // The search index, in pieces a query fetches on demand
+    // (`pufa_core::search::pieces`): keys of a few thousand articles at a
+    // time are cut in parallel, then merged in article order.
     {
-        let path = staging.join(compiled::SEARCH);
-        let mut hasher = Sha256::new();
-        let mut size = 0u64;
-        let mut w = BufWriter::new(fs::File::create(&path)?);
-        let mut emit = |bytes: &[u8]| -> io::Result<()> {
-            hasher.update(bytes);
-            size += bytes.len() as u64;
-            w.write_all(bytes)
-        };
-        emit(b"{\"bulletins\":[")?;
-        for (i, b) in all.iter().enumerate() {
-            if i > 0 {
-                emit(b",")?;
+        let mut index = IndexBuilder::new();
+        for chunk in all.chunks(4096) {
+            let keys = in_parallel(chunk, |b| doc_keys(&b.title, &body_text(b)));
+            for (b, k) in chunk.iter().zip(keys) {
+                index.add(
+                    k,
+                    b.published.with_timezone(&SHANGHAI).date_naive(),
+                    b.views,
+                );
             }
-            emit(&serde_json::to_vec(&encode_bulletin(b)).map_err(io::Error::other)?)?;
         }
-        emit(b"]}")?;
-        w.flush()?;
-        drop(w);
-        tree.hashes
-            .insert(compiled::SEARCH.to_string(), hex(&hasher.finalize()));
-        tree.bytes += size;
+        let mut channels = Vec::new();
+        for (_, channel) in catalog.channel_tree() {
+            let within: HashSet<String> = catalog.descendants(&channel.id).into_iter().collect();
+            let docs: Vec<u32> = all
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| within.contains(&b.channel))
+                .map(|(i, _)| i as u32)
+                .collect();
+            channels.push((channel.id.clone(), docs));
+        }
+        let meta = index.finish(&channels, |path, data| tree.put(path, data))?;
+        for (block, part) in all.chunks(CARD_BLOCK).enumerate() {
+            let cards: Vec<Entry> = part.iter().map(|b| Entry::new(b, false)).collect();
+            tree.put_json(&card_file(block), &cards)?;
+        }
+        tree.put_json(pieces::META, &meta)?;
     }
 
     // The version is the digest of every file (name and content): the same
@@ -361,4 +370,14 @@ struct Known<'a> {
     id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     views: Option<u64>,
+}
+
+/// The text of a bulletin's body that search reads: every block's text,
+/// one per line.
+pub fn body_text(b: &Bulletin) -> String {
+    b.body
+        .iter()
+        .map(|block| block.text())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -7,7 +7,9 @@
 //! data/v/<version>/home.json         the home page's lists
 //! data/v/<version>/list/<ch>/<n>.json  page n of a channel's list
 //! data/v/<version>/article/<id>.json   one bulletin with 上一篇/下一篇 and 相关文章
-//! data/v/<version>/search.json       the whole archive, for the search page only
+//! data/v/<version>/search/…          the search index in pieces (`search::pieces`):
+//!                                    meta.json, k/ and p/ buckets, card/ blocks,
+//!                                    chan/, dates.bin, views.bin
 //! data/v/<version>/manifest.json     every file with its SHA-256, and the ids
 //! ```
 //!
@@ -32,7 +34,8 @@ use crate::store::Catalog;
 /// The layout and meaning of the compiled files. An app that meets another
 /// format asks the reader to update instead of misreading the data; raise
 /// it whenever a file changes in a way an older app cannot read.
-pub const FORMAT: u32 = 1;
+/// 2: `search.json` (the whole archive) replaced by the index in pieces.
+pub const FORMAT: u32 = 2;
 
 /// The one file that is never cached: it names the current version.
 pub const VERSION_FILE: &str = "version.json";
@@ -63,7 +66,6 @@ impl DataVersion {
 
 pub const SITE: &str = "site.json";
 pub const HOME: &str = "home.json";
-pub const SEARCH: &str = "search.json";
 pub const MANIFEST: &str = "manifest.json";
 
 pub fn list_file(channel: &str, page: usize) -> String {

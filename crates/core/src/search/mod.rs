@@ -8,6 +8,7 @@
 
 pub mod index;
 pub mod normalize;
+pub mod pieces;
 pub mod query;
 pub mod related;
 pub mod snippet;

@@ -1,0 +1,1021 @@
+//! The prebuilt search index, split into pieces a query fetches on demand
+//! (issue #10).
+//!
+//! `pufa build` cuts every article's normalised title and body into
+//! characters and adjacent character pairs (spaces included in pairs, so a
+//! term such as `gb t` is a string like any other) and writes, per key:
+//!
+//! - a **posting**: the articles holding the key, each with a one-byte
+//!   weight (BM25F, title ×3, quantised; the top bit says "in the title");
+//! - for pairs, the **positions** of the key in each of those articles.
+//!
+//! Keys are spread over `buckets` files by a fixed hash, so a query fetches
+//! only the buckets of its own keys; a key whose data is large lives in a
+//! file of its own, named from its bucket entry. Positions are separate
+//! files, fetched only for terms of three or more characters.
+//!
+//! A term of one character matches the articles of that character; of two,
+//! the articles of that pair; of `k ≥ 3`, the articles holding all its pairs
+//! in which the pairs at offsets 0, 2, 4, … (and `k-2`) sit at exactly those
+//! distances: that covers every character, so it proves the article contains
+//! the term. Recall and precision are therefore those of `str::contains` on
+//! the normalised text, with no article bodies fetched.
+//!
+//! Article numbers are positions in the archive's newest-first order, so
+//! newest/oldest sorts need no data; dates (runs of equal Beijing days),
+//! views and channel memberships are small files fetched only when a filter
+//! or sort needs them. Result cards (title, channel, time, views) come in
+//! blocks of [`CARD_BLOCK`] articles.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::normalize::normalize_text;
+use super::query::{Sort, Term};
+use crate::error::DataError;
+
+/// Version of the index layout; `meta.json` carries it.
+pub const INDEX_FORMAT: u32 = 1;
+/// Articles per result-card file.
+pub const CARD_BLOCK: usize = 10;
+/// The index's description, fetched once per data version.
+pub const META: &str = "search/meta.json";
+/// Runs of equal publish days in article order.
+pub const DATES: &str = "search/dates.bin";
+/// View counts in article order.
+pub const VIEWS: &str = "search/views.bin";
+/// Data of one key larger than this gets a file of its own.
+pub const OWN_FILE_BYTES: usize = 4096;
+/// Bucket files aim at about this many bytes of postings each.
+pub const BUCKET_BYTES: usize = 12 * 1024;
+
+/// What a search page needs to know before its first query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub format: u32,
+    /// Number of articles (article numbers are `0..docs`, newest first).
+    pub docs: u32,
+    /// Number of bucket files.
+    pub buckets: u32,
+    /// Articles per card file.
+    pub card_block: u32,
+    /// Bytes of the whole index (every piece), for the 离线搜索 setting.
+    pub bytes: u64,
+    /// Number of pieces.
+    pub files: u32,
+    /// Publish years, newest first (the year filter's choices).
+    pub years: Vec<i32>,
+}
+
+/// `search/k/<bucket>.bin` (postings) and `search/p/<bucket>.bin` (positions).
+pub fn bucket_file(positions: bool, bucket: u32) -> String {
+    format!("search/{}/{bucket}.bin", if positions { 'p' } else { 'k' })
+}
+
+/// A large key's own file.
+pub fn own_file(positions: bool, bucket: u32, part: u32) -> String {
+    format!(
+        "search/{}/{bucket}-{part}.bin",
+        if positions { 'p' } else { 'k' }
+    )
+}
+
+/// The cards of articles `block * CARD_BLOCK ..`.
+pub fn card_file(block: usize) -> String {
+    format!("search/card/{block}.json")
+}
+
+/// The articles of a channel and its sub-channels.
+pub fn channel_file(id: &str) -> String {
+    format!("search/chan/{id}.bin")
+}
+
+/// The key of a single character or a pair (`b` = `'\0'` for a character).
+pub fn key(a: char, b: char) -> u64 {
+    (a as u64) << 21 | b as u64
+}
+
+/// Which bucket a key lives in: a fixed mixing function, identical in the
+/// compiler and the browser.
+pub fn bucket_of(key: u64, buckets: u32) -> u32 {
+    let mut x = key.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^= x >> 31;
+    (x % u64::from(buckets.max(1))) as u32
+}
+
+// ---------------------------------------------------------------- varints
+
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A cursor over one piece's bytes; every read names the file when the
+/// bytes end early or a number is too long.
+struct Reader<'a, 'f> {
+    data: &'a [u8],
+    at: usize,
+    file: &'f str,
+}
+
+impl<'a, 'f> Reader<'a, 'f> {
+    fn new(file: &'f str, data: &'a [u8]) -> Self {
+        Reader { data, at: 0, file }
+    }
+
+    fn broken(&self) -> DataError {
+        DataError::new(
+            self.file,
+            format!("字节 {}", self.at),
+            "搜索索引文件不完整或已损坏",
+        )
+    }
+
+    fn done(&self) -> bool {
+        self.at >= self.data.len()
+    }
+
+    fn varint(&mut self) -> Result<u64, DataError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self.data.get(self.at).ok_or_else(|| self.broken())?;
+            self.at += 1;
+            v |= u64::from(b & 0x7F) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(self.broken())
+    }
+
+    fn u32(&mut self) -> Result<u32, DataError> {
+        u32::try_from(self.varint()?).map_err(|_| self.broken())
+    }
+
+    fn byte(&mut self) -> Result<u8, DataError> {
+        let b = *self.data.get(self.at).ok_or_else(|| self.broken())?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8], DataError> {
+        let end = self.at.checked_add(n).ok_or_else(|| self.broken())?;
+        let s = self.data.get(self.at..end).ok_or_else(|| self.broken())?;
+        self.at = end;
+        Ok(s)
+    }
+}
+
+// ------------------------------------------------------------ bucket files
+//
+// A bucket file: varint(number of keys), then for each key in ascending
+// order: varint(key - previous key), varint(len << 1 | own), and `len`
+// bytes of data when `own` is 0; when `own` is 1, `len` is the part number
+// of the key's own file, which holds just its data.
+
+/// Where a key's data is, as read from its bucket file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry<'a> {
+    Absent,
+    Inline(&'a [u8]),
+    Own(u32),
+}
+
+fn find_in_bucket<'a>(file: &str, data: &'a [u8], key: u64) -> Result<Entry<'a>, DataError> {
+    let mut r = Reader::new(file, data);
+    let n = r.varint()?;
+    let mut k = 0u64;
+    for _ in 0..n {
+        k = k.checked_add(r.varint()?).ok_or_else(|| r.broken())?;
+        let tag = r.varint()?;
+        let own = tag & 1 == 1;
+        let len = tag >> 1;
+        if own {
+            if k == key {
+                return Ok(Entry::Own(u32::try_from(len).map_err(|_| r.broken())?));
+            }
+        } else {
+            let bytes = r.bytes(usize::try_from(len).map_err(|_| r.broken())?)?;
+            if k == key {
+                return Ok(Entry::Inline(bytes));
+            }
+        }
+        if k > key {
+            return Ok(Entry::Absent);
+        }
+    }
+    Ok(Entry::Absent)
+}
+
+/// Postings: varint(n), then n × (varint(doc delta), weight byte).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Posting {
+    pub docs: Vec<u32>,
+    pub weights: Vec<u8>,
+}
+
+/// The top bit of a weight: the key occurs in the title.
+pub const IN_TITLE: u8 = 0x80;
+
+fn decode_posting(file: &str, data: &[u8]) -> Result<Posting, DataError> {
+    let mut r = Reader::new(file, data);
+    let n = r.varint()? as usize;
+    let mut p = Posting {
+        docs: Vec::with_capacity(n.min(data.len())),
+        weights: Vec::with_capacity(n.min(data.len())),
+    };
+    let mut doc = 0u32;
+    for i in 0..n {
+        let d = r.u32()?;
+        doc = if i == 0 {
+            d
+        } else {
+            doc.checked_add(d).ok_or_else(|| r.broken())?
+        };
+        p.docs.push(doc);
+        p.weights.push(r.byte()?);
+    }
+    Ok(p)
+}
+
+/// Positions, aligned with the posting: per article varint(count) and
+/// `count` ascending positions (first absolute, then deltas). Only the
+/// articles in `wanted` (ascending) are kept.
+fn decode_positions(
+    file: &str,
+    data: &[u8],
+    posting: &Posting,
+    wanted: &[u32],
+) -> Result<HashMap<u32, Vec<u32>>, DataError> {
+    let mut r = Reader::new(file, data);
+    let mut out = HashMap::with_capacity(wanted.len());
+    let mut w = 0;
+    for &doc in &posting.docs {
+        if w >= wanted.len() {
+            break;
+        }
+        let n = r.varint()? as usize;
+        while w < wanted.len() && wanted[w] < doc {
+            w += 1;
+        }
+        let keep = w < wanted.len() && wanted[w] == doc;
+        let mut list = Vec::with_capacity(if keep { n.min(data.len()) } else { 0 });
+        let mut pos = 0u32;
+        for i in 0..n {
+            let d = r.u32()?;
+            pos = if i == 0 {
+                d
+            } else {
+                pos.checked_add(d).ok_or_else(|| r.broken())?
+            };
+            if keep {
+                list.push(pos);
+            }
+        }
+        if keep {
+            out.insert(doc, list);
+        }
+    }
+    Ok(out)
+}
+
+fn decode_doc_list(file: &str, data: &[u8]) -> Result<Vec<u32>, DataError> {
+    let mut r = Reader::new(file, data);
+    let n = r.varint()? as usize;
+    let mut out = Vec::with_capacity(n.min(data.len()));
+    let mut doc = 0u32;
+    for i in 0..n {
+        let d = r.u32()?;
+        doc = if i == 0 {
+            d
+        } else {
+            doc.checked_add(d).ok_or_else(|| r.broken())?
+        };
+        out.push(doc);
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------------------------ query
+
+/// What a query looks up for one term.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct TermKeys {
+    /// Every key of the term (its character, or all its pairs).
+    keys: Vec<u64>,
+    /// `(offset, key)` of the pairs whose positions prove the term; empty
+    /// when the posting alone decides (one or two characters).
+    cover: Vec<(u32, u64)>,
+}
+
+fn term_keys(term: &str) -> TermKeys {
+    let chars: Vec<char> = term.chars().collect();
+    match chars.len() {
+        0 => TermKeys {
+            keys: Vec::new(),
+            cover: Vec::new(),
+        },
+        1 => TermKeys {
+            keys: vec![key(chars[0], '\0')],
+            cover: Vec::new(),
+        },
+        k => {
+            let keys = chars.windows(2).map(|w| key(w[0], w[1])).collect();
+            let mut cover = Vec::new();
+            if k >= 3 {
+                let mut off = 0;
+                while off + 2 <= k {
+                    cover.push((off as u32, key(chars[off], chars[off + 1])));
+                    off += 2;
+                }
+                if k % 2 == 1 {
+                    cover.push(((k - 2) as u32, key(chars[k - 2], chars[k - 1])));
+                }
+            }
+            TermKeys { keys, cover }
+        }
+    }
+}
+
+/// Which articles a search may return.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// A channel id: the channel and its sub-channels.
+    pub channel: Option<String>,
+    /// First and last publish day (Asia/Shanghai), inclusive.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// One query: the terms (already parsed), the filter and the order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+    pub filter: Filter,
+    pub sort: Sort,
+}
+
+/// The files of the index a caller has fetched so far, by path.
+pub trait Pieces {
+    fn get(&self, path: &str) -> Option<&[u8]>;
+}
+
+impl Pieces for HashMap<String, Vec<u8>> {
+    fn get(&self, path: &str) -> Option<&[u8]> {
+        HashMap::get(self, path).map(Vec::as_slice)
+    }
+}
+
+/// Where one key's data is.
+enum Located<'p> {
+    Found(String, &'p [u8]),
+    /// In no article.
+    Absent,
+    /// A file must be fetched first (its path is in `missing`).
+    Pending,
+}
+
+fn locate<'p>(
+    meta: &Meta,
+    pieces: &'p impl Pieces,
+    k: u64,
+    positions: bool,
+    missing: &mut Vec<String>,
+) -> Result<Located<'p>, DataError> {
+    let bucket = bucket_of(k, meta.buckets);
+    let path = bucket_file(positions, bucket);
+    let Some(data) = pieces.get(&path) else {
+        push_once(missing, path);
+        return Ok(Located::Pending);
+    };
+    match find_in_bucket(&path, data, k)? {
+        Entry::Absent => Ok(Located::Absent),
+        Entry::Inline(bytes) => Ok(Located::Found(path, bytes)),
+        Entry::Own(part) => {
+            let own = own_file(positions, bucket, part);
+            match pieces.get(&own) {
+                Some(bytes) => Ok(Located::Found(own, bytes)),
+                None => {
+                    push_once(missing, own);
+                    Ok(Located::Pending)
+                }
+            }
+        }
+    }
+}
+
+fn push_once(list: &mut Vec<String>, path: String) {
+    if !list.contains(&path) {
+        list.push(path);
+    }
+}
+
+/// A ranked result: the article number, and what ranked it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit {
+    pub doc: u32,
+    /// Terms whose every key occurs in the title.
+    pub title_terms: u32,
+    /// Sum of the weights of every key of every term.
+    pub score: u32,
+}
+
+/// The outcome of running a query over the pieces fetched so far.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// These files are needed first (fetch them all, then run again).
+    Need(Vec<String>),
+    /// The results, in order.
+    Done(Vec<Hit>),
+}
+
+/// Run `query`, or say which files it still needs. Call again with more
+/// pieces until it is done; a query needs at most three rounds (buckets,
+/// large keys' own files, nothing else).
+pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, DataError> {
+    let mut missing = Vec::new();
+    // Per term: keys and their postings (None = not fetched yet or absent).
+    let mut terms: Vec<(TermKeys, Vec<Option<Posting>>, Vec<Option<(String, &[u8])>>)> = Vec::new();
+    let mut empty = false;
+    for t in &query.terms {
+        let tk = term_keys(&t.text);
+        if tk.keys.is_empty() {
+            continue;
+        }
+        let mut posts = Vec::new();
+        for &k in &tk.keys {
+            match locate(meta, pieces, k, false, &mut missing)? {
+                Located::Found(path, bytes) => posts.push(Some(decode_posting(&path, bytes)?)),
+                Located::Absent => {
+                    empty = true; // the key is in no article
+                    posts.push(None);
+                }
+                Located::Pending => posts.push(None),
+            }
+        }
+        let mut positions = Vec::new();
+        for &(_, k) in &tk.cover {
+            match locate(meta, pieces, k, true, &mut missing)? {
+                Located::Found(path, bytes) => positions.push(Some((path, bytes))),
+                _ => positions.push(None),
+            }
+        }
+        terms.push((tk, posts, positions));
+    }
+    // Filters' files.
+    let channel_docs = match &query.filter.channel {
+        Some(id) => {
+            let path = channel_file(id);
+            match pieces.get(&path) {
+                Some(data) => Some(decode_doc_list(&path, data)?),
+                None => {
+                    push_once(&mut missing, path);
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let dates = if query.filter.from.is_some() || query.filter.to.is_some() {
+        match pieces.get(DATES) {
+            Some(data) => Some(decode_runs(data)?),
+            None => {
+                push_once(&mut missing, DATES.to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let views = if query.sort == Sort::MostViewed {
+        match pieces.get(VIEWS) {
+            Some(data) => Some(decode_views(data, meta.docs)?),
+            None => {
+                push_once(&mut missing, VIEWS.to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if empty {
+        // A key no article holds: nothing matches, whatever else is missing.
+        return Ok(Outcome::Done(Vec::new()));
+    }
+    if !missing.is_empty() {
+        return Ok(Outcome::Need(missing));
+    }
+
+    // Candidates: per term, the articles holding all its keys.
+    let mut hits: Option<Vec<Hit>> = None;
+    for (tk, posts, positions) in &terms {
+        let posts: Vec<&Posting> = posts.iter().flatten().collect();
+        let mut docs = posts[0].docs.clone();
+        for p in &posts[1..] {
+            docs = intersect(&docs, &p.docs);
+        }
+        if let Some(h) = &hits {
+            let prev: Vec<u32> = h.iter().map(|h| h.doc).collect();
+            docs = intersect(&docs, &prev);
+        }
+        if !tk.cover.is_empty() && !docs.is_empty() {
+            docs = verify(tk, posts.as_slice(), positions, &docs)?;
+        }
+        let mut next = Vec::with_capacity(docs.len());
+        let mut cursors = vec![0usize; posts.len()];
+        let mut prev_iter = hits.as_ref().map(|h| h.iter().peekable());
+        for &d in &docs {
+            let mut score = 0u32;
+            let mut all_title = true;
+            for (p, c) in posts.iter().zip(cursors.iter_mut()) {
+                while p.docs[*c] < d {
+                    *c += 1;
+                }
+                let w = p.weights[*c];
+                score += u32::from(w & !IN_TITLE);
+                all_title &= w & IN_TITLE != 0;
+            }
+            let (mut t, mut s) = (u32::from(all_title), score);
+            if let Some(it) = prev_iter.as_mut() {
+                while it.peek().is_some_and(|h| h.doc < d) {
+                    it.next();
+                }
+                if let Some(h) = it.peek() {
+                    t += h.title_terms;
+                    s += h.score;
+                }
+            }
+            next.push(Hit {
+                doc: d,
+                title_terms: t,
+                score: s,
+            });
+        }
+        hits = Some(next);
+    }
+
+    let ranges = dates
+        .as_ref()
+        .map(|runs| runs.ranges(query.filter.from, query.filter.to));
+    let mut hits: Vec<Hit> = match hits {
+        Some(h) => h,
+        None => (0..meta.docs)
+            .map(|doc| Hit {
+                doc,
+                title_terms: 0,
+                score: 0,
+            })
+            .collect(),
+    };
+    if let Some(ch) = &channel_docs {
+        let keep: Vec<u32> = intersect(&hits.iter().map(|h| h.doc).collect::<Vec<_>>(), ch);
+        let mut k = keep.iter().peekable();
+        hits.retain(|h| {
+            while k.peek().is_some_and(|&&d| d < h.doc) {
+                k.next();
+            }
+            k.peek() == Some(&&h.doc)
+        });
+    }
+    if let Some(ranges) = &ranges {
+        hits.retain(|h| in_ranges(ranges, h.doc));
+    }
+    match query.sort {
+        Sort::Relevance => hits.sort_by(|a, b| {
+            b.title_terms
+                .cmp(&a.title_terms)
+                .then(b.score.cmp(&a.score))
+                .then(a.doc.cmp(&b.doc))
+        }),
+        Sort::Newest => {} // article order is newest first
+        Sort::Oldest => hits.reverse(),
+        Sort::MostViewed => {
+            let views = views.unwrap_or_default();
+            let v = |d: u32| views.get(d as usize).copied().flatten();
+            hits.sort_by(|a, b| match (v(a.doc), v(b.doc)) {
+                (Some(x), Some(y)) => y.cmp(&x).then(a.doc.cmp(&b.doc)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => a.doc.cmp(&b.doc),
+            });
+        }
+    }
+    Ok(Outcome::Done(hits))
+}
+
+/// Keep the candidates in which the term's cover pairs sit at their
+/// offsets from one common start.
+fn verify(
+    tk: &TermKeys,
+    posts: &[&Posting],
+    positions: &[Option<(String, &[u8])>],
+    docs: &[u32],
+) -> Result<Vec<u32>, DataError> {
+    // The posting of each cover key (cover keys are among the term's keys).
+    let mut lists = Vec::with_capacity(tk.cover.len());
+    for (i, &(off, k)) in tk.cover.iter().enumerate() {
+        let at = tk.keys.iter().position(|&x| x == k).unwrap_or(0);
+        let Some((path, data)) = &positions[i] else {
+            return Ok(Vec::new());
+        };
+        lists.push((off, decode_positions(path, data, posts[at], docs)?));
+    }
+    let mut out = Vec::new();
+    for &d in docs {
+        let Some(first) = lists[0].1.get(&d) else {
+            continue;
+        };
+        let found = first.iter().any(|&start| {
+            lists[1..].iter().all(|(off, map)| {
+                map.get(&d)
+                    .is_some_and(|ps| ps.binary_search(&(start + off)).is_ok())
+            })
+        });
+        if found {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Publish days in article order, as runs: varint(n), then n × (zigzag
+/// varint day delta, varint count); days count from 1970-01-01 (Beijing).
+struct Runs(Vec<(i64, u32)>);
+
+impl Runs {
+    /// The article-number ranges `[start, end)` published within the days.
+    fn ranges(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        let mut start = 0u32;
+        for &(day, n) in &self.0 {
+            let date = i32::try_from(day + i64::from(EPOCH_CE))
+                .ok()
+                .and_then(NaiveDate::from_num_days_from_ce_opt);
+            let inside = date
+                .is_some_and(|date| from.is_none_or(|f| date >= f) && to.is_none_or(|t| date <= t));
+            let end = start.saturating_add(n);
+            if inside {
+                match out.last_mut() {
+                    Some(last) if last.1 == start => last.1 = end,
+                    _ => out.push((start, end)),
+                }
+            }
+            start = end;
+        }
+        out
+    }
+}
+
+fn in_ranges(ranges: &[(u32, u32)], doc: u32) -> bool {
+    let i = ranges.partition_point(|r| r.1 <= doc);
+    ranges.get(i).is_some_and(|r| r.0 <= doc)
+}
+
+/// Days from 0001-01-01 to 1970-01-01.
+const EPOCH_CE: i32 = 719_163;
+
+fn decode_runs(data: &[u8]) -> Result<Runs, DataError> {
+    let mut r = Reader::new(DATES, data);
+    let n = r.varint()? as usize;
+    let mut runs = Vec::with_capacity(n.min(data.len()));
+    let mut day = 0i64;
+    for _ in 0..n {
+        let z = r.varint()?;
+        let delta = (z >> 1) as i64 ^ -((z & 1) as i64);
+        day = day.checked_add(delta).ok_or_else(|| r.broken())?;
+        runs.push((day, r.u32()?));
+    }
+    Ok(Runs(runs))
+}
+
+/// Views in article order: varint(views + 1), 0 when unknown.
+fn decode_views(data: &[u8], docs: u32) -> Result<Vec<Option<u64>>, DataError> {
+    let mut r = Reader::new(VIEWS, data);
+    let mut out = Vec::with_capacity(docs as usize);
+    while !r.done() {
+        let v = r.varint()?;
+        out.push(v.checked_sub(1));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- builder
+
+/// One article's keys: for each, title and body counts and positions.
+#[derive(Clone, Debug, Default)]
+pub struct DocKeys {
+    keys: Vec<(u64, u32, u32, Vec<u32>)>,
+    title_len: u32,
+    body_len: u32,
+}
+
+/// Cut one article (title and body text, not yet normalised) into keys.
+/// Pure and independent per article, so the compiler runs it in parallel.
+pub fn doc_keys(title: &str, body: &str) -> DocKeys {
+    let title = normalize_text(title);
+    let body = normalize_text(body);
+    let mut map: HashMap<u64, (u32, u32, Vec<u32>)> = HashMap::new();
+    let mut pos = 0u32;
+    for (text, in_title) in [(&title, true), (&body, false)] {
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            if c != ' ' {
+                let e = map.entry(key(c, '\0')).or_default();
+                if in_title {
+                    e.0 += 1;
+                } else {
+                    e.1 += 1;
+                }
+            }
+            if let Some(p) = prev {
+                let e = map.entry(key(p, c)).or_default();
+                if in_title {
+                    e.0 += 1;
+                } else {
+                    e.1 += 1;
+                }
+                e.2.push(pos - 1);
+            }
+            prev = Some(c);
+            pos += 1;
+        }
+        // A gap: no pair spans the title and the body.
+        pos += 1;
+    }
+    let mut keys: Vec<(u64, u32, u32, Vec<u32>)> =
+        map.into_iter().map(|(k, (t, b, p))| (k, t, b, p)).collect();
+    keys.sort_unstable_by_key(|k| k.0);
+    DocKeys {
+        keys,
+        title_len: title.chars().count() as u32,
+        body_len: body.chars().count() as u32,
+    }
+}
+
+/// Everything known about one key while the archive is read.
+#[derive(Default)]
+struct Acc {
+    /// varint(doc delta), varint(title tf), varint(body tf) per article.
+    docs: Vec<u8>,
+    positions: Vec<u8>,
+    last: u32,
+    n: u32,
+}
+
+/// Collects articles in order (newest first) and writes the index files.
+#[derive(Default)]
+pub struct IndexBuilder {
+    keys: HashMap<u64, Acc>,
+    lens: Vec<(u32, u32)>,
+    days: Vec<i64>,
+    views: Vec<Option<u64>>,
+}
+
+/// BM25 parameters, as the in-memory index used.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+const TITLE_WEIGHT: f32 = 3.0;
+
+impl IndexBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add the next article (numbers are given in call order).
+    pub fn add(&mut self, keys: DocKeys, day: NaiveDate, views: Option<u64>) {
+        let doc = self.lens.len() as u32;
+        for (k, t, b, ps) in keys.keys {
+            let acc = self.keys.entry(k).or_default();
+            put_varint(
+                &mut acc.docs,
+                u64::from(if acc.n == 0 { doc } else { doc - acc.last }),
+            );
+            put_varint(&mut acc.docs, u64::from(t));
+            put_varint(&mut acc.docs, u64::from(b));
+            if ps.is_empty() && k & 0x1F_FFFF == 0 {
+                // A single character: no positions are ever needed.
+            } else {
+                put_varint(&mut acc.positions, ps.len() as u64);
+                let mut prev = 0;
+                for (i, &p) in ps.iter().enumerate() {
+                    put_varint(
+                        &mut acc.positions,
+                        u64::from(if i == 0 { p } else { p - prev }),
+                    );
+                    prev = p;
+                }
+            }
+            acc.last = doc;
+            acc.n += 1;
+        }
+        self.lens.push((keys.title_len, keys.body_len));
+        self.days
+            .push(i64::from(day.num_days_from_ce()) - i64::from(EPOCH_CE));
+        self.views.push(views);
+    }
+
+    /// Write every file: `emit(path, bytes)`. `channels` lists, per channel
+    /// id, the article numbers of it and its sub-channels (ascending).
+    /// Returns the index's description.
+    pub fn finish<E>(
+        self,
+        channels: &[(String, Vec<u32>)],
+        mut emit: impl FnMut(&str, &[u8]) -> Result<(), E>,
+    ) -> Result<Meta, E> {
+        let docs = self.lens.len() as u32;
+        let n = docs.max(1) as f32;
+        let avg = self
+            .lens
+            .iter()
+            .map(|&(t, b)| TITLE_WEIGHT * t as f32 + b as f32)
+            .sum::<f32>()
+            / n;
+        let avg = avg.max(1.0);
+        let lens = self.lens;
+        // Raw BM25F score of one (key, article); the weights are quantised
+        // against the largest idf·(k1+1), which bounds every score.
+        let score = |df: u32, doc: u32, t: u32, b: u32| -> f32 {
+            let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+            let (tl, bl) = lens[doc as usize];
+            let len = TITLE_WEIGHT * tl as f32 + bl as f32;
+            let tf = TITLE_WEIGHT * t as f32 + b as f32;
+            idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg))
+        };
+        let top = (1.0 + (n + 0.5) / 1.5).ln() * (K1 + 1.0);
+
+        let mut keys: Vec<(u64, Acc)> = self.keys.into_iter().collect();
+        keys.sort_unstable_by_key(|k| k.0);
+        // Re-encode each posting with its weights.
+        let mut encoded: Vec<(u64, Vec<u8>, Vec<u8>)> = Vec::with_capacity(keys.len());
+        let mut inline_bytes = 0usize;
+        for (k, acc) in keys {
+            let mut r = Reader::new("", &acc.docs);
+            let mut out = Vec::with_capacity(acc.docs.len());
+            put_varint(&mut out, u64::from(acc.n));
+            let mut doc = 0u32;
+            for i in 0..acc.n {
+                let d = r.u32().unwrap_or(0);
+                doc = if i == 0 { d } else { doc + d };
+                let t = r.u32().unwrap_or(0);
+                let b = r.u32().unwrap_or(0);
+                let q = (score(acc.n, doc, t, b) / top * 127.0)
+                    .round()
+                    .clamp(1.0, 127.0) as u8;
+                put_varint(&mut out, u64::from(d));
+                out.push(q | if t > 0 { IN_TITLE } else { 0 });
+            }
+            if out.len().max(acc.positions.len()) <= OWN_FILE_BYTES {
+                inline_bytes += out.len() + acc.positions.len();
+            }
+            encoded.push((k, out, acc.positions));
+        }
+        let buckets = (inline_bytes / BUCKET_BYTES).max(1).next_power_of_two() as u32;
+        let mut per_bucket: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
+        for (i, (k, _, _)) in encoded.iter().enumerate() {
+            per_bucket[bucket_of(*k, buckets) as usize].push(i);
+        }
+        let mut bytes = 0u64;
+        let mut files = 0u32;
+        let mut put = |path: &str, data: &[u8]| {
+            bytes += data.len() as u64;
+            files += 1;
+            emit(path, data)
+        };
+        for (bucket, members) in per_bucket.iter().enumerate() {
+            let bucket = bucket as u32;
+            let mut kfile = Vec::new();
+            let mut pfile = Vec::new();
+            put_varint(&mut kfile, members.len() as u64);
+            put_varint(&mut pfile, members.len() as u64);
+            let mut prev = 0u64;
+            let mut part = 0u32;
+            for &i in members {
+                let (k, post, pos) = &encoded[i];
+                put_varint(&mut kfile, k - prev);
+                put_varint(&mut pfile, k - prev);
+                prev = *k;
+                if post.len().max(pos.len()) > OWN_FILE_BYTES {
+                    put_varint(&mut kfile, u64::from(part) << 1 | 1);
+                    put_varint(&mut pfile, u64::from(part) << 1 | 1);
+                    put(&own_file(false, bucket, part), post)?;
+                    put(&own_file(true, bucket, part), pos)?;
+                    part += 1;
+                } else {
+                    put_varint(&mut kfile, (post.len() as u64) << 1);
+                    kfile.extend_from_slice(post);
+                    put_varint(&mut pfile, (pos.len() as u64) << 1);
+                    pfile.extend_from_slice(pos);
+                }
+            }
+            put(&bucket_file(false, bucket), &kfile)?;
+            put(&bucket_file(true, bucket), &pfile)?;
+        }
+        // Dates as runs.
+        let mut runs: Vec<(i64, u32)> = Vec::new();
+        for &d in &self.days {
+            match runs.last_mut() {
+                Some((day, n)) if *day == d => *n += 1,
+                _ => runs.push((d, 1)),
+            }
+        }
+        let mut dates = Vec::new();
+        put_varint(&mut dates, runs.len() as u64);
+        let mut prev = 0i64;
+        for (day, count) in runs {
+            let delta = day - prev;
+            put_varint(&mut dates, ((delta << 1) ^ (delta >> 63)) as u64);
+            put_varint(&mut dates, u64::from(count));
+            prev = day;
+        }
+        put(DATES, &dates)?;
+        let mut views = Vec::new();
+        for v in &self.views {
+            put_varint(&mut views, v.map_or(0, |v| v.saturating_add(1)));
+        }
+        put(VIEWS, &views)?;
+        for (id, list) in channels {
+            let mut out = Vec::new();
+            put_varint(&mut out, list.len() as u64);
+            let mut prev = 0;
+            for (i, &d) in list.iter().enumerate() {
+                put_varint(&mut out, u64::from(if i == 0 { d } else { d - prev }));
+                prev = d;
+            }
+            put(&channel_file(id), &out)?;
+        }
+        let mut years: Vec<i32> = self
+            .days
+            .iter()
+            .filter_map(|&d| {
+                let d = i32::try_from(d + i64::from(EPOCH_CE)).ok()?;
+                NaiveDate::from_num_days_from_ce_opt(d).map(|d| d.year())
+            })
+            .collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        Ok(Meta {
+            years,
+            format: INDEX_FORMAT,
+            docs,
+            buckets,
+            card_block: CARD_BLOCK as u32,
+            bytes,
+            files,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cover_pairs_reach_every_character() {
+        let tk = term_keys("民法典");
+        assert_eq!(tk.keys.len(), 2);
+        assert_eq!(tk.cover, vec![(0, key('民', '法')), (1, key('法', '典'))]);
+        let tk = term_keys("普法工作");
+        assert_eq!(tk.cover, vec![(0, key('普', '法')), (2, key('工', '作'))]);
+        assert!(term_keys("普法").cover.is_empty());
+        assert_eq!(term_keys("法").keys, vec![key('法', '\0')]);
+    }
+
+    #[test]
+    fn varints_round_trip_and_truncation_is_an_error() {
+        let mut buf = Vec::new();
+        for v in [0u64, 1, 127, 128, 300, u64::from(u32::MAX)] {
+            put_varint(&mut buf, v);
+        }
+        let mut r = Reader::new("x.bin", &buf);
+        for v in [0u64, 1, 127, 128, 300, u64::from(u32::MAX)] {
+            assert_eq!(r.varint().unwrap(), v);
+        }
+        let mut r = Reader::new("x.bin", &[0x80]);
+        let e = r.varint().unwrap_err();
+        assert_eq!(e.file, "x.bin");
+    }
+}

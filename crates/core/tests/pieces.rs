@@ -1,0 +1,300 @@
+//! The prebuilt, split search index answers exactly what a substring scan
+//! of the normalised text answers: same articles, filters applied, and it
+//! never asks for more than three rounds of files.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use pufa_core::search::normalize::normalize_text;
+use pufa_core::search::parse_terms;
+use pufa_core::search::pieces::{
+    doc_keys, run, Filter, Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK,
+};
+use pufa_core::search::Sort;
+
+struct Doc {
+    title: String,
+    body: String,
+    day: NaiveDate,
+    views: Option<u64>,
+    channel: usize,
+}
+
+fn build(docs: &[Doc], channels: usize) -> (Meta, HashMap<String, Vec<u8>>) {
+    let mut b = IndexBuilder::new();
+    for d in docs {
+        b.add(doc_keys(&d.title, &d.body), d.day, d.views);
+    }
+    let lists: Vec<(String, Vec<u32>)> = (0..channels)
+        .map(|c| {
+            let docs = docs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.channel == c)
+                .map(|(i, _)| i as u32)
+                .collect();
+            (format!("c{c}"), docs)
+        })
+        .collect();
+    let mut files = HashMap::new();
+    let meta = b
+        .finish::<()>(&lists, |path, data| {
+            assert!(
+                files.insert(path.to_string(), data.to_vec()).is_none(),
+                "{path} written twice"
+            );
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(meta.files as usize, files.len());
+    assert_eq!(meta.card_block as usize, CARD_BLOCK);
+    (meta, files)
+}
+
+/// Run the query the way the app does: fetch what it asks for, run again.
+fn search(meta: &Meta, files: &HashMap<String, Vec<u8>>, q: &Query) -> (Vec<Hit>, usize, usize) {
+    let mut have: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut rounds = 0;
+    loop {
+        match run(meta, q, &have).unwrap() {
+            Outcome::Done(hits) => return (hits, rounds, have.len()),
+            Outcome::Need(paths) => {
+                rounds += 1;
+                assert!(rounds <= 3, "more than three rounds for {q:?}");
+                for p in paths {
+                    let data = files
+                        .get(&p)
+                        .unwrap_or_else(|| panic!("asked for {p}, not written"));
+                    have.insert(p, data.clone());
+                }
+            }
+        }
+    }
+}
+
+fn oracle(docs: &[Doc], q: &str, filter: &Filter) -> Vec<u32> {
+    let terms = parse_terms(q);
+    docs.iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            let (t, b) = (normalize_text(&d.title), normalize_text(&d.body));
+            terms
+                .iter()
+                .all(|term| t.contains(&term.text) || b.contains(&term.text))
+                && filter
+                    .channel
+                    .as_ref()
+                    .is_none_or(|c| *c == format!("c{}", d.channel))
+                && filter.from.is_none_or(|f| d.day >= f)
+                && filter.to.is_none_or(|t| d.day <= t)
+        })
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+fn day(n: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() - chrono::Days::new(u64::from(n))
+}
+
+fn docs_from(raw: Vec<(String, String, u32, Option<u64>, usize)>) -> Vec<Doc> {
+    // Days never increase along the list: article order is newest first.
+    let mut age = 0;
+    raw.into_iter()
+        .map(|(title, body, gap, views, channel)| {
+            age += gap;
+            Doc {
+                title,
+                body,
+                day: day(age),
+                views,
+                channel,
+            }
+        })
+        .collect()
+}
+
+fn text(max: usize) -> impl Strategy<Value = String> {
+    // A small alphabet makes repeats, near misses and split pairs common.
+    proptest::collection::vec(
+        prop::sample::select(vec![
+            '普', '法', '宣', '传', '典', 'a', 'B', '1', ' ', '，', '“', '”',
+        ]),
+        0..max,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn finds_exactly_what_a_substring_scan_finds(
+        raw in proptest::collection::vec((text(12), text(60), 0u32..3, proptest::option::of(0u64..50), 0usize..3), 1..40),
+        queries in proptest::collection::vec(text(7), 1..6),
+        filter_channel in proptest::option::of(0usize..3),
+        from in proptest::option::of(0u32..40),
+        span in 0u32..40,
+    ) {
+        let docs = docs_from(raw);
+        let (meta, files) = build(&docs, 3);
+        // Queries: random strings and substrings of the articles.
+        let mut qs = queries;
+        for d in docs.iter().take(3) {
+            let chars: Vec<char> = d.body.chars().collect();
+            if chars.len() > 4 {
+                qs.push(chars[1..chars.len().min(6)].iter().collect());
+            }
+        }
+        for q in qs {
+            let filter = Filter {
+                channel: filter_channel.map(|c| format!("c{c}")),
+                from: from.map(|f| day(f + span)),
+                to: from.map(day),
+            };
+            for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest, Sort::MostViewed] {
+                let query = Query { terms: parse_terms(&q), filter: filter.clone(), sort };
+                let (hits, _, _) = search(&meta, &files, &query);
+                let mut got: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+                match sort {
+                    Sort::Newest => prop_assert!(got.windows(2).all(|w| w[0] < w[1])),
+                    Sort::Oldest => prop_assert!(got.windows(2).all(|w| w[0] > w[1])),
+                    Sort::MostViewed => {
+                        let v = |d: u32| docs[d as usize].views.map_or(-1, |v| v as i64);
+                        prop_assert!(got.windows(2).all(|w| v(w[0]) >= v(w[1])), "views order {:?}", got);
+                    }
+                    Sort::Relevance => {}
+                }
+                got.sort_unstable();
+                prop_assert_eq!(&got, &oracle(&docs, &q, &filter), "query {:?} sort {:?}", q, sort);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_title_match_ranks_before_body_matches() {
+    let mut raw = Vec::new();
+    for i in 0..30 {
+        raw.push((
+            format!("通知{i}"),
+            "关于民法典的宣传活动，民法典进社区。".to_string(),
+            1,
+            None,
+            0,
+        ));
+    }
+    raw.push((
+        "民法典宣传月".to_string(),
+        "活动开始了。".to_string(),
+        1,
+        None,
+        0,
+    ));
+    let docs = docs_from(raw);
+    let (meta, files) = build(&docs, 1);
+    let q = Query {
+        terms: parse_terms("民法典"),
+        ..Query::default()
+    };
+    let (hits, rounds, fetched) = search(&meta, &files, &q);
+    assert_eq!(hits.len(), 31);
+    assert_eq!(hits[0].doc, 30, "the title match first");
+    // Three-character term: postings and positions, in one round here.
+    assert_eq!(rounds, 1);
+    assert!(fetched <= 4, "fetched {fetched} files");
+}
+
+#[test]
+fn common_keys_live_in_files_of_their_own() {
+    let raw = (0..3000)
+        .map(|i| {
+            (
+                format!("第{i}期"),
+                "普法宣传普法宣传".to_string(),
+                0,
+                Some(i),
+                0,
+            )
+        })
+        .chain(std::iter::once((
+            "其他".to_string(),
+            "宣传".to_string(),
+            0,
+            None,
+            0,
+        )))
+        .collect();
+    let docs = docs_from(raw);
+    let (meta, files) = build(&docs, 1);
+    assert!(
+        files.keys().any(|p| p.contains('-')),
+        "no own file among {} files",
+        files.len()
+    );
+    let q = Query {
+        terms: parse_terms("普法宣"),
+        sort: Sort::MostViewed,
+        ..Query::default()
+    };
+    let (hits, rounds, _) = search(&meta, &files, &q);
+    assert_eq!(hits.len(), 3000);
+    assert_eq!(hits[0].doc, 2999, "most viewed first");
+    assert_eq!(rounds, 2, "buckets, then the own files");
+    let q = Query {
+        terms: parse_terms("普法 不存在"),
+        ..Query::default()
+    };
+    assert!(search(&meta, &files, &q).0.is_empty());
+}
+
+#[test]
+fn filters_without_words_browse_the_archive() {
+    let raw = (0..10)
+        .map(|i| (format!("标题{i}"), "正文".to_string(), 1, None, i % 2))
+        .collect();
+    let docs = docs_from(raw);
+    let (meta, files) = build(&docs, 2);
+    let q = Query {
+        filter: Filter {
+            channel: Some("c1".into()),
+            from: Some(day(6)),
+            to: Some(day(2)),
+        },
+        sort: Sort::Oldest,
+        ..Query::default()
+    };
+    let docs_found: Vec<u32> = search(&meta, &files, &q).0.iter().map(|h| h.doc).collect();
+    assert_eq!(docs_found, vec![5, 3, 1]);
+}
+
+#[test]
+fn a_damaged_piece_is_an_error_naming_the_file() {
+    let docs = docs_from(vec![("普法".into(), "宣传".into(), 0, None, 0)]);
+    let (meta, mut files) = build(&docs, 1);
+    for data in files.values_mut() {
+        data.truncate(data.len() / 2);
+    }
+    let q = Query {
+        terms: parse_terms("普法宣"),
+        ..Query::default()
+    };
+    let mut have: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut err = None;
+    for _ in 0..3 {
+        match run(&meta, &q, &have) {
+            Ok(Outcome::Need(paths)) => {
+                for p in paths {
+                    have.insert(p.clone(), files[&p].clone());
+                }
+            }
+            Ok(Outcome::Done(_)) => break,
+            Err(e) => {
+                err = Some(e);
+                break;
+            }
+        }
+    }
+    let e = err.expect("a truncated index is reported");
+    assert!(e.file.starts_with("search/"), "{e}");
+}

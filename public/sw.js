@@ -17,12 +17,17 @@
 //   kept in a bounded cache. The site and home files of the current version
 //   are fetched as soon as that version is seen, for offline use; files of
 //   older versions are dropped then.
+// - The search index's pieces (data/v/<version>/search/) have a cache of
+//   their own, not bounded by count: it holds at most one version's index
+//   (the pieces a reader's searches used, or all of it after 离线搜索), and
+//   older versions' pieces are dropped like other data.
 // All URLs are relative to this file, so a sub-path deployment just works.
 
 const VERSION = "__PUFA_VERSION__";
 const PRECACHE = __PUFA_PRECACHE__;
 const SHELL = `pufa-shell-${VERSION}`;
 const DATA = "pufa-data";
+const SEARCH = "pufa-search";
 const POINTER = "pufa-pointer";
 /** Data files and images kept at most (pages a reader opened). */
 const MAX_ENTRIES = 400;
@@ -47,6 +52,7 @@ function isAppRoute(path) {
 }
 
 const isImmutable = (path) => path.startsWith("data/v/") || path.startsWith("media/");
+const isSearchPiece = (path) => /^data\/v\/[^/]+\/search\//.test(path);
 
 const offline = () => new Response("offline", { status: 504, statusText: "offline" });
 
@@ -148,9 +154,11 @@ async function warm(version) {
     const response = await fetch(url).catch(() => null);
     if (response && (await sound(response, name))) await data.put(url, response);
   }
-  for (const key of await data.keys()) {
-    const path = rel(key.url);
-    if (path.startsWith("data/v/") && !path.startsWith(prefix)) await data.delete(key);
+  for (const cache of [data, await caches.open(SEARCH)]) {
+    for (const key of await cache.keys()) {
+      const path = rel(key.url);
+      if (path.startsWith("data/v/") && !path.startsWith(prefix)) await cache.delete(key);
+    }
   }
 }
 
@@ -166,8 +174,9 @@ async function pointer(event, request) {
 }
 
 async function immutable(request) {
-  const data = await caches.open(DATA);
   const key = request.url.split("?")[0];
+  const piece = isSearchPiece(rel(key));
+  const data = await caches.open(piece ? SEARCH : DATA);
   const cached = await data.match(key);
   if (cached) return cached;
   let response;
@@ -178,7 +187,7 @@ async function immutable(request) {
   }
   if (await sound(response, rel(key))) {
     await data.put(key, response.clone());
-    await trim(data);
+    if (!piece) await trim(data);
   }
   return response;
 }

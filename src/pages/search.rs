@@ -226,6 +226,9 @@ fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
             match results.await {
                 Ok(None) => view! { <EmptyQuery/> }.into_any(),
                 Ok(Some(r)) => view! { <ResultList edition=edition results=r/> }.into_any(),
+                Err(AppError::NotCached { .. }) => {
+                    view! { <OfflineMiss on_retry=retry/> }.into_any()
+                }
                 Err(error) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
             }
         })
@@ -253,8 +256,176 @@ fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
                     {shown}
                 </Transition>
             </div>
+            <OfflineSearch edition=edition.clone() index=index.clone()/>
         </div>
     }
+}
+
+/// Offline, and the index pieces these words need were never saved: say
+/// so plainly instead of showing partial results as if they were all.
+#[component]
+fn OfflineMiss(on_retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <div class="search-hint no-results" role="status">
+            <p class="result-count">"当前处于离线状态，无法在全部文章中查找这些词语。"</p>
+            <p>
+                "本机只保存了以前搜索过的词语所需的索引。请连接网络后点击“重试”；"
+                "如需断网时也能搜索全部文章，请在联网时使用本页下方的“离线搜索”。"
+            </p>
+            <button type="button" class="retry" on:click=move |_| on_retry()>"重试"</button>
+        </div>
+    }
+}
+
+const OFFLINE_KEY: &str = "pufa-offline-search";
+
+fn saved_version() -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()
+        .flatten()?
+        .get_item(OFFLINE_KEY)
+        .ok()
+        .flatten()
+}
+
+#[derive(Clone, PartialEq)]
+enum Download {
+    Idle,
+    Running { done: usize, total: usize },
+    Saved,
+    Failed(String),
+}
+
+/// 离线搜索: save every piece of this version's index (the size shown
+/// first), so the whole archive is searchable without a network. The
+/// service worker keeps them; a newer version needs a new download.
+#[component]
+fn OfflineSearch(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
+    let version = edition.version.version.clone();
+    let earlier = saved_version();
+    let state = RwSignal::new(if earlier.as_deref() == Some(version.as_str()) {
+        Download::Saved
+    } else {
+        Download::Idle
+    });
+    let outdated = earlier.is_some_and(|v| v != version);
+    let meta = &index.meta;
+    let mb = format!("{:.1}", meta.bytes as f64 / 1_048_576.0);
+    let intro = format!(
+        "把全部 {} 篇文章的搜索索引（约 {mb} MB，{} 个文件）保存在本机，断网时也能搜索全部文章。",
+        meta.docs, meta.files
+    );
+    let start = {
+        move |_| {
+            let (edition, index, version) = (edition.clone(), index.clone(), version.clone());
+            state.set(Download::Running { done: 0, total: 0 });
+            leptos::task::spawn_local(async move {
+                match download_all(&edition, &index, state).await {
+                    Ok(()) => {
+                        if let Some(s) =
+                            web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+                        {
+                            let _ = s.set_item(OFFLINE_KEY, &version);
+                        }
+                        state.set(Download::Saved);
+                    }
+                    Err(e) => state.set(Download::Failed(e.detail())),
+                }
+            });
+        }
+    };
+    let status = move || {
+        match state.get() {
+        Download::Idle => view! {
+            <button type="button" class="offline-download" on:click=start.clone()>
+                {format!("下载完整索引（约 {mb} MB）")}
+            </button>
+            {outdated.then(|| view! { <p class="offline-note">"网站内容已更新，以前保存的索引已不完整，请重新下载。"</p> })}
+        }
+        .into_any(),
+        Download::Running { done, total } => view! {
+            <p class="offline-note" role="status">
+                {if total == 0 { "正在准备下载…".to_string() } else { format!("正在下载：{done} / {total} 个文件") }}
+            </p>
+            <progress max=total.max(1).to_string() value=done.to_string()></progress>
+        }
+        .into_any(),
+        Download::Saved => view! {
+            <p class="offline-note" role="status">"已保存在本机：断网时也可以搜索全部文章。"</p>
+        }
+        .into_any(),
+        Download::Failed(detail) => view! {
+            <p class="offline-note" role="alert">
+                "下载没有完成，请检查网络后再试。"
+                <span class="error-detail">{detail}</span>
+            </p>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="offline-search" aria-labelledby="offline-search-title">
+            <h2 id="offline-search-title">"离线搜索"</h2>
+            <p>{intro}</p>
+            {status}
+        </section>
+    }
+}
+
+/// Fetch every piece of the index, a few at a time, reporting progress.
+async fn download_all(
+    edition: &Edition,
+    index: &Index,
+    state: RwSignal<Download>,
+) -> Result<(), AppError> {
+    let meta = &index.meta;
+    let mut files: Vec<String> = Vec::new();
+    let buckets: Vec<String> = (0..meta.buckets)
+        .map(|b| pieces::bucket_file(false, b))
+        .collect();
+    for b in 0..meta.buckets {
+        files.push(pieces::bucket_file(true, b));
+    }
+    let blocks = (meta.docs as usize).div_ceil(meta.card_block.max(1) as usize);
+    files.extend((0..blocks).map(pieces::card_file));
+    for (_, c) in edition.catalog.channel_tree() {
+        files.push(pieces::channel_file(&c.id));
+    }
+    files.push(pieces::DATES.to_string());
+    files.push(pieces::VIEWS.to_string());
+    let mut total = buckets.len() + files.len();
+    let mut done = 0;
+    // The postings buckets first: they name the large keys' own files.
+    for chunk in buckets.chunks(8) {
+        let got =
+            futures::future::join_all(chunk.iter().map(|p| api::search_piece(edition, p))).await;
+        for (b, data) in chunk.iter().zip(got) {
+            let own = pieces::own_count(b, &data?).map_err(AppError::Data)?;
+            let bucket: u32 = b
+                .trim_start_matches("search/k/")
+                .trim_end_matches(".bin")
+                .parse()
+                .unwrap_or(0);
+            for part in 0..own {
+                files.push(pieces::own_file(false, bucket, part));
+                files.push(pieces::own_file(true, bucket, part));
+            }
+            total += 2 * own as usize;
+            done += 1;
+        }
+        state.set(Download::Running { done, total });
+    }
+    for chunk in files.chunks(8) {
+        let got =
+            futures::future::join_all(chunk.iter().map(|p| api::search_piece(edition, p))).await;
+        for r in got {
+            r?;
+            done += 1;
+        }
+        state.set(Download::Running { done, total });
+    }
+    Ok(())
 }
 
 #[component]

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readdirSync, readFileSync } from "node:fs";
-import { ready, ROOT, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
+import { controlled, ready, ROOT, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -266,4 +266,41 @@ test("words with & % # + and spaces survive paging, filters, reload and Back", a
   await ready(page);
   assert.equal(await page.inputValue("#site-search-input"), "a b");
   assert.deepEqual(page.problems, []);
+});
+
+test("offline: words searched before still work, others say why, and 离线搜索 saves the whole index", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=普法"));
+  await ready(page);
+  await controlled(page);
+  // The first visit may have fetched before the worker took over: search again.
+  await page.reload();
+  await ready(page);
+  const online = await count(page);
+  const panel = page.locator(".offline-search");
+  assert.match(await panel.innerText(), /把全部 \d+ 篇文章的搜索索引（约 [\d.]+ MB，\d+ 个文件）保存在本机/);
+
+  await page.context().setOffline(true);
+  await page.goto(h.url("/search?q=普法"));
+  await ready(page);
+  assert.equal(await count(page), online, "the same results from saved pieces");
+  await page.goto(h.url("/search?q=" + encodeURIComponent("民法典")));
+  await ready(page);
+  assert.equal(await text(page, ".no-results .result-count"), "当前处于离线状态，无法在全部文章中查找这些词语。");
+
+  await page.context().setOffline(false);
+  await page.locator("button.offline-download").click();
+  await page.waitForSelector(".offline-search >> text=已保存在本机", { timeout: 60000 });
+  await page.context().setOffline(true);
+  for (const q of ["民法典", "宣传", "GB/T 35273"]) {
+    await page.goto(h.url("/search?q=" + encodeURIComponent(q)));
+    await ready(page);
+    assert.ok((await count(page)) > 0, `${q} offline after the download`);
+  }
+  // Filters and sorts need their own small files: saved too.
+  await page.goto(h.url("/search?q=普法&channel=xinzhou&sort=views&from=2020"));
+  await ready(page);
+  assert.ok((await count(page)) > 0);
+  assert.match(await text(page, ".offline-search"), /已保存在本机/);
+  await page.context().setOffline(false);
 });

@@ -286,10 +286,14 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
                 .collect();
             channels.push((channel.id.clone(), docs));
         }
-        let meta = index.finish(&channels, |path, data| tree.put(path, data))?;
+        let mut meta = index.finish(&channels, |path, data| tree.put(path, data))?;
         for (block, part) in all.chunks(CARD_BLOCK).enumerate() {
             let cards: Vec<Entry> = part.iter().map(|b| Entry::new(b, false)).collect();
+            let before = tree.bytes;
             tree.put_json(&card_file(block), &cards)?;
+            // The 离线搜索 setting shows the size of everything it saves.
+            meta.bytes += tree.bytes - before;
+            meta.files += 1;
         }
         tree.put_json(pieces::META, &meta)?;
     }

@@ -214,6 +214,24 @@ fn find_in_bucket<'a>(file: &str, data: &'a [u8], key: u64) -> Result<Entry<'a>,
     Ok(Entry::Absent)
 }
 
+/// How many keys of a bucket file have files of their own (numbered
+/// `0..count`), for downloading the whole index.
+pub fn own_count(file: &str, data: &[u8]) -> Result<u32, DataError> {
+    let mut r = Reader::new(file, data);
+    let n = r.varint()?;
+    let mut own = 0u32;
+    for _ in 0..n {
+        r.varint()?;
+        let tag = r.varint()?;
+        if tag & 1 == 1 {
+            own += 1;
+        } else {
+            r.bytes(usize::try_from(tag >> 1).map_err(|_| r.broken())?)?;
+        }
+    }
+    Ok(own)
+}
+
 /// Postings: varint(n), then n × (varint(doc delta), weight byte).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Posting {
@@ -373,6 +391,10 @@ impl Pieces for HashMap<String, Vec<u8>> {
     }
 }
 
+/// A key's positions, with the file they came from (`None`: not needed
+/// or not there).
+type Found<'p> = Option<(String, &'p [u8])>;
+
 /// Where one key's data is.
 enum Located<'p> {
     Found(String, &'p [u8]),
@@ -442,7 +464,7 @@ pub enum Outcome {
 pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, DataError> {
     let mut missing = Vec::new();
     // Per term: keys and their postings (None = not fetched yet or absent).
-    let mut terms: Vec<(TermKeys, Vec<Option<Posting>>, Vec<Option<(String, &[u8])>>)> = Vec::new();
+    let mut terms: Vec<(TermKeys, Vec<Option<Posting>>, Vec<Found>)> = Vec::new();
     let mut empty = false;
     for t in &query.terms {
         let tk = term_keys(&t.text);
@@ -615,7 +637,7 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
 fn verify(
     tk: &TermKeys,
     posts: &[&Posting],
-    positions: &[Option<(String, &[u8])>],
+    positions: &[Found],
     docs: &[u32],
 ) -> Result<Vec<u32>, DataError> {
     // The posting of each cover key (cover keys are among the term's keys).

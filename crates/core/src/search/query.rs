@@ -14,9 +14,25 @@ pub struct Term {
     pub phrase: bool,
 }
 
+/// Quotes that open a phrase (straight, curly and full-width double quotes,
+/// and the corner brackets 「」『』).
+const OPENING_QUOTES: [char; 6] = ['"', '“', '”', '＂', '「', '『'];
+
+/// The quotes that close a phrase opened by `open`: a corner bracket only
+/// by its own closing bracket (so 「…『…』…」 is one phrase), a double quote
+/// by any double quote (a straight one is often typed to close a curly one).
+fn closing_quotes(open: char) -> &'static [char] {
+    match open {
+        '「' => &['」'],
+        '『' => &['』'],
+        _ => &['"', '“', '”', '＂'],
+    }
+}
+
 /// Split what was typed into terms: spaces separate words (all must match),
-/// text in quotes ("…" or “…”) is one phrase. Terms that normalise to
-/// nothing (punctuation only) are dropped, and repeats are kept once.
+/// text in quotes is one phrase: `"…"`, `“…”`, `＂…＂`, `「…」` or `『…』`.
+/// Terms that normalise to nothing (punctuation only) are dropped, and
+/// repeats are kept once.
 pub fn parse_terms(input: &str) -> Vec<Term> {
     let mut terms: Vec<Term> = Vec::new();
     let mut push = |raw: &str, phrase: bool| {
@@ -26,14 +42,14 @@ pub fn parse_terms(input: &str) -> Vec<Term> {
         }
     };
     let mut rest = input;
-    while let Some(start) = rest.find(['"', '“', '”']) {
+    while let Some(start) = rest.find(OPENING_QUOTES) {
         let (before, from_quote) = rest.split_at(start);
         for word in before.split_whitespace() {
             push(word, false);
         }
-        let quote_len = from_quote.chars().next().map_or(1, char::len_utf8);
-        let inside = &from_quote[quote_len..];
-        match inside.find(['"', '“', '”']) {
+        let open = from_quote.chars().next().unwrap_or('"');
+        let inside = &from_quote[open.len_utf8()..];
+        match inside.find(closing_quotes(open)) {
             Some(end) => {
                 push(&inside[..end], true);
                 let close_len = inside[end..].chars().next().map_or(1, char::len_utf8);
@@ -269,6 +285,28 @@ mod tests {
         assert_eq!(terms("“宪法 宣传”"), [t("宪法 宣传", true)]);
         assert_eq!(terms("“未闭合 的引号"), [t("未闭合 的引号", true)]);
         assert_eq!(terms("　全角空格"), [t("全角空格", false)]);
+    }
+
+    #[test]
+    fn corner_brackets_and_full_width_quotes_make_phrases() {
+        assert_eq!(
+            terms("「法律 援助」 申请"),
+            [t("法律 援助", true), t("申请", false)]
+        );
+        assert_eq!(terms("『个人信息』"), [t("个人信息", true)]);
+        assert_eq!(terms("＂GB/T 35273＂"), [t("gb t 35273", true)]);
+        // Inside 「」 a 『』 is part of the phrase, not its end.
+        assert_eq!(
+            terms("「依照『本法』规定」 处理"),
+            [t("依照 本法 规定", true), t("处理", false)]
+        );
+        // A corner bracket is closed only by its own closing bracket.
+        assert_eq!(terms("「未闭合\" 的"), [t("未闭合 的", true)]);
+        // A stray closing bracket is punctuation.
+        assert_eq!(terms("法律」援助"), [t("法律 援助", false)]);
+        // The phrase is folded like any text: traditional to simplified.
+        assert_eq!(terms("「法規 彙編」"), [t("法规 汇编", true)]);
+        assert_eq!(terms("“未闭合 的引号"), [t("未闭合 的引号", true)]);
     }
 
     #[test]

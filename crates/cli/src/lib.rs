@@ -5,5 +5,6 @@
 pub mod build;
 pub mod content;
 pub mod convert;
+pub mod import;
 pub mod markdown;
 pub mod new;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use pufa_cli::content::{self, Problem};
-use pufa_cli::{build, convert, new};
+use pufa_cli::{build, convert, import, new};
 
 #[derive(Parser)]
 #[command(
@@ -71,6 +71,107 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
     },
+    /// Import bulletins from the old CMS's saved article pages and from Word files (.docx);
+    /// safe to run again (see docs/import.md)
+    Import {
+        #[command(flatten)]
+        content: ContentArg,
+        /// Files or folders: saved pages of the old CMS (.html, .htm, .shtml, .txt) and Word files (.docx)
+        #[arg(required = true, value_name = "PATH")]
+        inputs: Vec<PathBuf>,
+        /// Show what would be new, changed or unchanged; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Channel of the Word files: an id from site.toml, or a name path such as "普法动态 > 新洲区"
+        #[arg(long)]
+        channel: Option<String>,
+        /// Publish time of the Word files, Beijing time: "2026-03-01 09:30"
+        #[arg(long, value_name = "TIME")]
+        published: Option<String>,
+    },
+}
+
+/// Ask on the terminal; `None` when nothing was typed.
+fn ask(prompt: &str) -> Option<String> {
+    use std::io::Write;
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    let line = line.trim().to_string();
+    (!line.is_empty()).then_some(line)
+}
+
+fn published_arg(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    pufa_core::date::parse_published(text)
+        .ok_or_else(|| format!("发布时间“{text}”无法识别：请写成 \"2026-03-01 09:30\"（北京时间）"))
+}
+
+/// `pufa import`: the flags Word files need (asked for on a terminal), the
+/// run, one line per file.
+fn import_command(
+    dir: &Path,
+    inputs: &[PathBuf],
+    dry_run: bool,
+    channel: Option<String>,
+    published: Option<String>,
+) -> Result<ExitCode, String> {
+    use std::io::IsTerminal;
+    let mut word = import::WordMeta {
+        channel,
+        published: published.as_deref().map(published_arg).transpose()?,
+    };
+    if import::has_word_files(inputs) && (word.channel.is_none() || word.published.is_none()) {
+        if !std::io::stdin().is_terminal() {
+            let mut missing = Vec::new();
+            if word.channel.is_none() {
+                missing.push("--channel（栏目）");
+            }
+            if word.published.is_none() {
+                missing.push("--published（发布时间）");
+            }
+            return Err(format!(
+                "导入 Word 文件需要 {}：不在终端里运行，无法询问，请在命令行上给出",
+                missing.join(" 和 ")
+            ));
+        }
+        if word.channel.is_none() {
+            word.channel = ask("Word 文件的栏目（site.toml 里的栏目 id，或“普法动态 > 新洲区”）：");
+        }
+        while word.published.is_none() {
+            let Some(t) = ask("Word 文件的发布时间（北京时间，如 2026-03-01 09:30）：")
+            else {
+                break;
+            };
+            match published_arg(&t) {
+                Ok(p) => word.published = Some(p),
+                Err(e) => eprintln!("{e}"),
+            }
+        }
+    }
+    let report = import::run(dir, inputs, &word, dry_run)?;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    println!("{}", report.summary());
+    if report.skipped.is_empty() {
+        if !dry_run
+            && report
+                .bulletins
+                .iter()
+                .any(|w| w.change != import::Change::Unchanged)
+        {
+            eprintln!("下一步：运行 pufa check，再 trunk build --release 并打开文章看一遍（docs/import.md）。");
+        }
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "pufa import: {} 个文件没有导入（原因见上面“跳过”各行），其余已{}。",
+            report.skipped.len(),
+            if dry_run { "列出" } else { "导入" }
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 fn report(problems: &[Problem]) -> ExitCode {
@@ -154,5 +255,17 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Import {
+            content,
+            inputs,
+            dry_run,
+            channel,
+            published,
+        } => import_command(&content.dir(), &inputs, dry_run, channel, published).unwrap_or_else(
+            |e| {
+                eprintln!("pufa import: {e}");
+                ExitCode::FAILURE
+            },
+        ),
     }
 }

@@ -213,6 +213,7 @@ pub async fn search_meta(edition: &Edition) -> Result<pieces::Meta, AppError> {
     let file = edition.version.file(pieces::META);
     let src = fetch_required(&file, false).await?;
     let meta: pieces::Meta = decode(&file, &src).map_err(AppError::Data)?;
+    meta.check().map_err(AppError::Data)?;
     if meta.format != pieces::INDEX_FORMAT {
         return Err(AppError::Data(DataError::new(
             &file,

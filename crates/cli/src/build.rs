@@ -17,8 +17,9 @@ use pufa_core::compiled::{
     self, article_file, encode_article, encode_site, list_file, DataVersion, Entry, HomeFile,
     HomeSection, ListFile, FORMAT, VERSION_FILE,
 };
-use pufa_core::date::SHANGHAI;
-use pufa_core::search::pieces::{self, card_file, doc_keys, IndexBuilder, CARD_BLOCK};
+use pufa_core::search::pieces::{
+    self, bulletin_keys, card_file, publish_day, IndexBuilder, CARD_BLOCK,
+};
 use pufa_core::search::related::RelatedIndex;
 use pufa_core::{Block, Bulletin, Store};
 use serde::Serialize;
@@ -266,13 +267,9 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
     {
         let mut index = IndexBuilder::new();
         for chunk in all.chunks(4096) {
-            let keys = in_parallel(chunk, |b| doc_keys(&b.title, &body_text(b)));
+            let keys = in_parallel(chunk, bulletin_keys);
             for (b, k) in chunk.iter().zip(keys) {
-                index.add(
-                    k,
-                    b.published.with_timezone(&SHANGHAI).date_naive(),
-                    b.views,
-                );
+                index.add(k, publish_day(b), b.views);
             }
         }
         let mut channels = Vec::new();
@@ -376,12 +373,3 @@ struct Known<'a> {
     views: Option<u64>,
 }
 
-/// The text of a bulletin's body that search reads: every block's text,
-/// one per line.
-pub fn body_text(b: &Bulletin) -> String {
-    b.body
-        .iter()
-        .map(|block| block.text())
-        .collect::<Vec<_>>()
-        .join("\n")
-}

@@ -298,3 +298,36 @@ fn a_damaged_piece_is_an_error_naming_the_file() {
     let e = err.expect("a truncated index is reported");
     assert!(e.file.starts_with("search/"), "{e}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any bytes in place of any piece: an error naming a file, or some
+    /// answer, never a panic (the pieces come from the network).
+    #[test]
+    fn random_bytes_in_any_piece_never_panic(
+        junk in proptest::collection::vec(any::<u8>(), 0..64),
+        which in any::<prop::sample::Index>(),
+        q in text(6),
+    ) {
+        let docs = docs_from(vec![
+            ("普法宣传".into(), "普法宣传典a1".into(), 0, Some(3), 0),
+            ("宣传".into(), "法典".into(), 1, None, 1),
+        ]);
+        let (meta, mut files) = build(&docs, 2);
+        let mut names: Vec<String> = files.keys().cloned().collect();
+        names.sort();
+        let victim = names[which.index(names.len())].clone();
+        files.insert(victim, junk);
+        for sort in [Sort::Relevance, Sort::MostViewed] {
+            let query = Query {
+                terms: parse_terms(&q),
+                filter: Filter { channel: Some("c1".into()), from: Some(day(3)), to: None },
+                sort,
+            };
+            if let Err(e) = run(&meta, &query, &files) {
+                prop_assert!(e.file.starts_with("search/"), "{}", e);
+            }
+        }
+    }
+}

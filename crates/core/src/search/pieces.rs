@@ -34,7 +34,9 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize::normalize_text;
 use super::query::{Sort, Term};
+use crate::date::SHANGHAI;
 use crate::error::DataError;
+use crate::model::Bulletin;
 
 /// Version of the index layout; `meta.json` carries it.
 pub const INDEX_FORMAT: u32 = 1;
@@ -67,6 +69,24 @@ pub struct Meta {
     pub files: u32,
     /// Publish years, newest first (the year filter's choices).
     pub years: Vec<i32>,
+}
+
+impl Meta {
+    /// Whether the numbers are ones a build can write (a damaged or forged
+    /// `meta.json` must not make the browser allocate the impossible).
+    pub fn check(&self) -> Result<(), DataError> {
+        let bad = |field: &str| Err(DataError::new(META, field, "搜索索引描述文件的数值不合理"));
+        if self.docs > 50_000_000 {
+            return bad("docs");
+        }
+        if self.buckets == 0 || self.buckets > 1 << 24 {
+            return bad("buckets");
+        }
+        if self.card_block == 0 || self.card_block > 10_000 {
+            return bad("card_block");
+        }
+        Ok(())
+    }
 }
 
 /// `search/k/<bucket>.bin` (postings) and `search/p/<bucket>.bin` (positions).
@@ -462,6 +482,7 @@ pub enum Outcome {
 /// pieces until it is done; a query needs at most three rounds (buckets,
 /// large keys' own files, nothing else).
 pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, DataError> {
+    meta.check()?;
     let mut missing = Vec::new();
     // Per term: keys and their postings (None = not fetched yet or absent).
     let mut terms: Vec<(TermKeys, Vec<Option<Posting>>, Vec<Found>)> = Vec::new();
@@ -795,6 +816,56 @@ pub fn doc_keys(title: &str, body: &str) -> DocKeys {
         keys,
         title_len: title.chars().count() as u32,
         body_len: body.chars().count() as u32,
+    }
+}
+
+/// The keys of a bulletin as the compiler indexes it: its title, and its
+/// body blocks' text one per line.
+pub fn bulletin_keys(b: &Bulletin) -> DocKeys {
+    let body: Vec<_> = b.body.iter().map(|block| block.text()).collect();
+    doc_keys(&b.title, &body.join("\n"))
+}
+
+/// A bulletin's publish day, in Beijing, as the date filter reads it.
+pub fn publish_day(b: &Bulletin) -> NaiveDate {
+    b.published.with_timezone(&SHANGHAI).date_naive()
+}
+
+/// A whole index held in memory, every piece present: for tests and
+/// native tools.
+pub struct InMemory {
+    pub meta: Meta,
+    pub files: HashMap<String, Vec<u8>>,
+}
+
+impl InMemory {
+    /// Index `bulletins` (newest first, as the store keeps them); `channels`
+    /// as for [`IndexBuilder::finish`].
+    pub fn build(bulletins: &[Bulletin], channels: &[(String, Vec<u32>)]) -> InMemory {
+        let mut builder = IndexBuilder::new();
+        for b in bulletins {
+            builder.add(bulletin_keys(b), publish_day(b), b.views);
+        }
+        let mut files = HashMap::new();
+        let meta = builder
+            .finish::<std::convert::Infallible>(channels, |path, data| {
+                files.insert(path.to_string(), data.to_vec());
+                Ok(())
+            })
+            .unwrap_or_else(|e| match e {});
+        InMemory { meta, files }
+    }
+
+    pub fn search(&self, query: &Query) -> Result<Vec<Hit>, DataError> {
+        match run(&self.meta, query, &self.files)? {
+            Outcome::Done(hits) => Ok(hits),
+            // Every piece is present, so only an unwritten one is missing.
+            Outcome::Need(paths) => Err(DataError::new(
+                &paths.join(", "),
+                "",
+                "搜索索引缺少文件",
+            )),
+        }
     }
 }
 

@@ -9,11 +9,38 @@
 
 use std::collections::HashMap;
 
-use super::index::{cjk_key, KeyHasher};
+use std::hash::{BuildHasherDefault, Hasher};
+
 use super::normalize::normalize_text;
 use super::tokenize::{tokens, Token};
 
-type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+/// A fast hasher for the `u64` keys (built from our own data at build time).
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// The key of a title's character pair.
+fn cjk_key(t: Token) -> Option<u64> {
+    match t {
+        Token::Pair(a, b) => Some(1 << 42 | (a as u64) << 21 | b as u64),
+        _ => None,
+    }
+}
 
 /// A key shared by more articles than this says nothing about topic (and
 /// would make every look-up walk a long list).

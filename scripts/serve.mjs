@@ -47,7 +47,7 @@ async function fileAt(path) {
 }
 
 /** Text-like types worth compressing, as any production server does. */
-const COMPRESSIBLE = /^(text\/|application\/(javascript|json|wasm|manifest\+json|xml)|image\/svg)/;
+const COMPRESSIBLE = /^(text\/|application\/(javascript|json|wasm|manifest\+json|xml|octet-stream)|image\/svg)/;
 
 function send(res, status, type, body, head, req) {
   const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };

@@ -42,6 +42,8 @@ pub struct Index {
     version: String,
     meta: pieces::Meta,
     pieces: Mutex<HashMap<String, Vec<u8>>>,
+    /// Postings and positions decoded by earlier keystrokes.
+    decoded: Mutex<pieces::Decoded>,
 }
 
 impl Index {
@@ -51,7 +53,9 @@ impl Index {
         for _ in 0..4 {
             let outcome = {
                 let have = self.pieces.lock().map_err(|_| poisoned())?;
-                pieces::run(&self.meta, query, &*have).map_err(AppError::Data)?
+                let mut decoded = self.decoded.lock().map_err(|_| poisoned())?;
+                pieces::run_cached(&self.meta, query, &*have, &mut decoded)
+                    .map_err(AppError::Data)?
             };
             let paths = match outcome {
                 Outcome::Done(hits) => return Ok(hits),
@@ -96,6 +100,7 @@ impl SearchCache {
             version: version.clone(),
             meta: api::search_meta(edition).await?,
             pieces: Mutex::new(HashMap::new()),
+            decoded: Mutex::new(pieces::Decoded::default()),
         });
         if let Ok(mut c) = self.0.lock() {
             *c = Some(index.clone());
@@ -149,6 +154,7 @@ async fn find(
             to: p.to,
         },
         sort: p.sort,
+        ordered: p.page.saturating_mul(PER_PAGE),
     };
     let hits = index.search(&edition, &query).await?;
     // A page past the end (an old link) shows the first page instead.

@@ -153,8 +153,12 @@ proptest! {
                 to: from.map(day),
             };
             for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest, Sort::MostViewed] {
-                let query = Query { terms: parse_terms(&q), filter: filter.clone(), sort };
+                let query = Query { terms: parse_terms(&q), filter: filter.clone(), sort, ordered: 0 };
                 let (hits, _, _) = search(&meta, &files, &query);
+                // Ordering only the page on screen gives the same page.
+                let (first, _, _) = search(&meta, &files, &Query { ordered: 3, ..query.clone() });
+                prop_assert_eq!(first.len(), hits.len());
+                prop_assert_eq!(&first[..hits.len().min(3)], &hits[..hits.len().min(3)]);
                 let mut got: Vec<u32> = hits.iter().map(|h| h.doc).collect();
                 match sort {
                     Sort::Newest => prop_assert!(got.windows(2).all(|w| w[0] < w[1])),
@@ -324,6 +328,7 @@ proptest! {
                 terms: parse_terms(&q),
                 filter: Filter { channel: Some("c1".into()), from: Some(day(3)), to: None },
                 sort,
+                ordered: 0,
             };
             if let Err(e) = run(&meta, &query, &files) {
                 prop_assert!(e.file.starts_with("search/"), "{}", e);

@@ -5,8 +5,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 use pufa_core::search::normalize::normalize_text;
-use pufa_core::search::related::RelatedIndex;
 use pufa_core::search::pieces::{Filter, Hit, InMemory, Query};
+use pufa_core::search::related::RelatedIndex;
 use pufa_core::search::{parse_terms, Sort};
 use pufa_core::{Block, Bulletin};
 
@@ -31,7 +31,10 @@ fn doc(id: &str, title: &str, body: &str, day: &str) -> Bulletin {
 /// like the store keeps them.
 fn check(docs: &[Bulletin], query: &str, sort: Sort, expected: &[&str]) {
     let hits = search(docs, query, Filter::default(), sort);
-    let ids: Vec<&str> = hits.iter().map(|h| docs[h.doc as usize].id.as_str()).collect();
+    let ids: Vec<&str> = hits
+        .iter()
+        .map(|h| docs[h.doc as usize].id.as_str())
+        .collect();
     assert_eq!(ids, expected, "query {query:?}");
 }
 
@@ -61,6 +64,7 @@ fn search(docs: &[Bulletin], query: &str, filter: Filter, sort: Sort) -> Vec<Hit
             terms: parse_terms(query),
             filter,
             sort,
+            ordered: 0,
         })
         .expect("an index searches")
 }

@@ -28,6 +28,7 @@
 //! blocks of [`CARD_BLOCK`] articles.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -283,28 +284,31 @@ fn decode_posting(file: &str, data: &[u8]) -> Result<Posting, DataError> {
     Ok(p)
 }
 
+/// Positions of one key in the wanted articles, flat: the positions in
+/// `wanted[i]` are `pos[starts[i]..starts[i + 1]]`.
+struct Flat {
+    starts: Vec<u32>,
+    pos: Vec<u32>,
+}
+
+impl Flat {
+    fn of(&self, i: usize) -> &[u32] {
+        let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+        &self.pos[a..b]
+    }
+}
+
 /// Positions, aligned with the posting: per article varint(count) and
-/// `count` ascending positions (first absolute, then deltas). Only the
-/// articles in `wanted` (ascending) are kept.
-fn decode_positions(
-    file: &str,
-    data: &[u8],
-    posting: &Posting,
-    wanted: &[u32],
-) -> Result<HashMap<u32, Vec<u32>>, DataError> {
+/// `count` ascending positions (first absolute, then deltas).
+fn decode_positions(file: &str, data: &[u8], posting: &Posting) -> Result<Flat, DataError> {
     let mut r = Reader::new(file, data);
-    let mut out = HashMap::with_capacity(wanted.len());
-    let mut w = 0;
-    for &doc in &posting.docs {
-        if w >= wanted.len() {
-            break;
-        }
+    let mut flat = Flat {
+        starts: Vec::with_capacity(posting.docs.len() + 1),
+        pos: Vec::with_capacity(data.len().min(1 << 24)),
+    };
+    flat.starts.push(0);
+    for _ in &posting.docs {
         let n = r.varint()? as usize;
-        while w < wanted.len() && wanted[w] < doc {
-            w += 1;
-        }
-        let keep = w < wanted.len() && wanted[w] == doc;
-        let mut list = Vec::with_capacity(if keep { n.min(data.len()) } else { 0 });
         let mut pos = 0u32;
         for i in 0..n {
             let d = r.u32()?;
@@ -313,15 +317,45 @@ fn decode_positions(
             } else {
                 pos.checked_add(d).ok_or_else(|| r.broken())?
             };
-            if keep {
-                list.push(pos);
-            }
+            flat.pos.push(pos);
         }
-        if keep {
-            out.insert(doc, list);
+        flat.starts.push(flat.pos.len() as u32);
+    }
+    Ok(flat)
+}
+
+/// Postings and positions already decoded, kept between queries of one
+/// index (typing repeats the keys of the previous keystroke).
+#[derive(Default)]
+pub struct Decoded {
+    postings: HashMap<u64, Arc<Posting>>,
+    positions: HashMap<u64, Arc<Flat>>,
+    bytes: usize,
+}
+
+/// Past this, the decoded cache starts again empty.
+const DECODED_BYTES: usize = 64 << 20;
+
+impl Decoded {
+    fn posting(&mut self, key: u64, p: Posting) -> Arc<Posting> {
+        self.bytes += p.docs.len() * 5;
+        let p = Arc::new(p);
+        self.postings.insert(key, p.clone());
+        p
+    }
+
+    fn flat(&mut self, key: u64, f: Flat) -> Arc<Flat> {
+        self.bytes += (f.starts.len() + f.pos.len()) * 4;
+        let f = Arc::new(f);
+        self.positions.insert(key, f.clone());
+        f
+    }
+
+    fn trim(&mut self) {
+        if self.bytes > DECODED_BYTES {
+            *self = Decoded::default();
         }
     }
-    Ok(out)
 }
 
 fn decode_doc_list(file: &str, data: &[u8]) -> Result<Vec<u32>, DataError> {
@@ -398,6 +432,9 @@ pub struct Query {
     pub terms: Vec<Term>,
     pub filter: Filter,
     pub sort: Sort,
+    /// How many leading results must be in order (the pages up to the one
+    /// on screen); the rest are only counted. 0: all of them.
+    pub ordered: usize,
 }
 
 /// The files of the index a caller has fetched so far, by path.
@@ -410,10 +447,6 @@ impl Pieces for HashMap<String, Vec<u8>> {
         HashMap::get(self, path).map(Vec::as_slice)
     }
 }
-
-/// A key's positions, with the file they came from (`None`: not needed
-/// or not there).
-type Found<'p> = Option<(String, &'p [u8])>;
 
 /// Where one key's data is.
 enum Located<'p> {
@@ -482,10 +515,32 @@ pub enum Outcome {
 /// pieces until it is done; a query needs at most three rounds (buckets,
 /// large keys' own files, nothing else).
 pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, DataError> {
+    run_cached(meta, query, pieces, &mut Decoded::default())
+}
+
+/// A term's postings, key by key (`None`: not fetched yet).
+type Postings = Vec<Option<Arc<Posting>>>;
+
+/// A key's positions: decoded before, still raw, or not fetched yet.
+enum Pos<'p> {
+    Decoded(Arc<Flat>),
+    Raw(String, &'p [u8]),
+    Missing,
+}
+
+/// [`run`], keeping what it decodes in `cache` for the next query.
+pub fn run_cached(
+    meta: &Meta,
+    query: &Query,
+    pieces: &impl Pieces,
+    cache: &mut Decoded,
+) -> Result<Outcome, DataError> {
     meta.check()?;
+    cache.trim();
     let mut missing = Vec::new();
-    // Per term: keys and their postings (None = not fetched yet or absent).
-    let mut terms: Vec<(TermKeys, Vec<Option<Posting>>, Vec<Found>)> = Vec::new();
+    // Per term: keys, their postings (None = not fetched yet or absent),
+    // and the cover keys' positions.
+    let mut terms: Vec<(TermKeys, Postings, Vec<Pos>)> = Vec::new();
     let mut empty = false;
     for t in &query.terms {
         let tk = term_keys(&t.text);
@@ -494,8 +549,15 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
         }
         let mut posts = Vec::new();
         for &k in &tk.keys {
+            if let Some(p) = cache.postings.get(&k) {
+                posts.push(Some(p.clone()));
+                continue;
+            }
             match locate(meta, pieces, k, false, &mut missing)? {
-                Located::Found(path, bytes) => posts.push(Some(decode_posting(&path, bytes)?)),
+                Located::Found(path, bytes) => {
+                    let p = decode_posting(&path, bytes)?;
+                    posts.push(Some(cache.posting(k, p)));
+                }
                 Located::Absent => {
                     empty = true; // the key is in no article
                     posts.push(None);
@@ -505,9 +567,13 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
         }
         let mut positions = Vec::new();
         for &(_, k) in &tk.cover {
+            if let Some(f) = cache.positions.get(&k) {
+                positions.push(Pos::Decoded(f.clone()));
+                continue;
+            }
             match locate(meta, pieces, k, true, &mut missing)? {
-                Located::Found(path, bytes) => positions.push(Some((path, bytes))),
-                _ => positions.push(None),
+                Located::Found(path, bytes) => positions.push(Pos::Raw(path, bytes)),
+                _ => positions.push(Pos::Missing),
             }
         }
         terms.push((tk, posts, positions));
@@ -558,8 +624,9 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
 
     // Candidates: per term, the articles holding all its keys.
     let mut hits: Option<Vec<Hit>> = None;
-    for (tk, posts, positions) in &terms {
-        let posts: Vec<&Posting> = posts.iter().flatten().collect();
+    for (tk, posts, positions) in terms {
+        let posts: Vec<Arc<Posting>> = posts.into_iter().flatten().collect();
+        let posts: Vec<&Posting> = posts.iter().map(|p| &**p).collect();
         let mut docs = posts[0].docs.clone();
         for p in &posts[1..] {
             docs = intersect(&docs, &p.docs);
@@ -569,7 +636,26 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
             docs = intersect(&docs, &prev);
         }
         if !tk.cover.is_empty() && !docs.is_empty() {
-            docs = verify(tk, posts.as_slice(), positions, &docs)?;
+            let mut flats = Vec::with_capacity(positions.len());
+            for (pos, &(_, k)) in positions.into_iter().zip(&tk.cover) {
+                let at = tk.keys.iter().position(|&x| x == k).unwrap_or(0);
+                flats.push(match pos {
+                    Pos::Decoded(f) => f,
+                    Pos::Raw(path, data) => {
+                        let f = decode_positions(&path, data, posts[at])?;
+                        cache.flat(k, f)
+                    }
+                    // A posting without positions: the index is damaged.
+                    Pos::Missing => {
+                        return Err(DataError::new(
+                            &bucket_file(true, bucket_of(k, meta.buckets)),
+                            "",
+                            "搜索索引缺少位置数据",
+                        ))
+                    }
+                });
+            }
+            docs = verify(&tk, &posts, &flats, &docs)?;
         }
         let mut next = Vec::with_capacity(docs.len());
         let mut cursors = vec![0usize; posts.len()];
@@ -631,7 +717,7 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
         hits.retain(|h| in_ranges(ranges, h.doc));
     }
     match query.sort {
-        Sort::Relevance => hits.sort_by(|a, b| {
+        Sort::Relevance => order(&mut hits, query.ordered, |a, b| {
             b.title_terms
                 .cmp(&a.title_terms)
                 .then(b.score.cmp(&a.score))
@@ -642,15 +728,28 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
         Sort::MostViewed => {
             let views = views.unwrap_or_default();
             let v = |d: u32| views.get(d as usize).copied().flatten();
-            hits.sort_by(|a, b| match (v(a.doc), v(b.doc)) {
-                (Some(x), Some(y)) => y.cmp(&x).then(a.doc.cmp(&b.doc)),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => a.doc.cmp(&b.doc),
+            order(&mut hits, query.ordered, |a, b| {
+                match (v(a.doc), v(b.doc)) {
+                    (Some(x), Some(y)) => y.cmp(&x).then(a.doc.cmp(&b.doc)),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => a.doc.cmp(&b.doc),
+                }
             });
         }
     }
     Ok(Outcome::Done(hits))
+}
+
+/// Sort `hits`, or only their first `ordered` when that is fewer: a
+/// search of 100,000 results shows ten of them.
+fn order(hits: &mut [Hit], ordered: usize, cmp: impl Fn(&Hit, &Hit) -> std::cmp::Ordering) {
+    if ordered == 0 || ordered >= hits.len() {
+        hits.sort_unstable_by(cmp);
+    } else {
+        hits.select_nth_unstable_by(ordered, &cmp);
+        hits[..ordered].sort_unstable_by(cmp);
+    }
 }
 
 /// Keep the candidates in which the term's cover pairs sit at their
@@ -658,28 +757,43 @@ pub fn run(meta: &Meta, query: &Query, pieces: &impl Pieces) -> Result<Outcome, 
 fn verify(
     tk: &TermKeys,
     posts: &[&Posting],
-    positions: &[Found],
+    flats: &[Arc<Flat>],
     docs: &[u32],
 ) -> Result<Vec<u32>, DataError> {
-    // The posting of each cover key (cover keys are among the term's keys).
-    let mut lists = Vec::with_capacity(tk.cover.len());
-    for (i, &(off, k)) in tk.cover.iter().enumerate() {
-        let at = tk.keys.iter().position(|&x| x == k).unwrap_or(0);
-        let Some((path, data)) = &positions[i] else {
-            return Ok(Vec::new());
-        };
-        lists.push((off, decode_positions(path, data, posts[at], docs)?));
+    // For each cover key: its offset, posting, positions and a cursor into
+    // the posting (candidates and postings are both ascending).
+    let mut lists: Vec<(u32, &Posting, &Flat, usize)> = tk
+        .cover
+        .iter()
+        .zip(flats)
+        .map(|(&(off, k), f)| {
+            let at = tk.keys.iter().position(|&x| x == k).unwrap_or(0);
+            (off, posts[at], &**f, 0)
+        })
+        .collect();
+    for (_, p, f, _) in &lists {
+        if f.starts.len() != p.docs.len() + 1 {
+            return Err(DataError::new(
+                "search/p",
+                "",
+                "搜索索引的位置数据与文章不符",
+            ));
+        }
     }
     let mut out = Vec::new();
     for &d in docs {
-        let Some(first) = lists[0].1.get(&d) else {
+        for (_, p, _, c) in lists.iter_mut() {
+            while *c < p.docs.len() && p.docs[*c] < d {
+                *c += 1;
+            }
+        }
+        if lists.iter().any(|(_, p, _, c)| p.docs.get(*c) != Some(&d)) {
             continue;
-        };
-        let found = first.iter().any(|&start| {
-            lists[1..].iter().all(|(off, map)| {
-                map.get(&d)
-                    .is_some_and(|ps| ps.binary_search(&(start + off)).is_ok())
-            })
+        }
+        let (first, rest) = lists.split_at(1);
+        let found = first[0].2.of(first[0].3).iter().any(|&start| {
+            rest.iter()
+                .all(|(off, _, f, c)| f.of(*c).binary_search(&start.saturating_add(*off)).is_ok())
         });
         if found {
             out.push(d);
@@ -860,11 +974,7 @@ impl InMemory {
         match run(&self.meta, query, &self.files)? {
             Outcome::Done(hits) => Ok(hits),
             // Every piece is present, so only an unwritten one is missing.
-            Outcome::Need(paths) => Err(DataError::new(
-                &paths.join(", "),
-                "",
-                "搜索索引缺少文件",
-            )),
+            Outcome::Need(paths) => Err(DataError::new(&paths.join(", "), "", "搜索索引缺少文件")),
         }
     }
 }

@@ -372,4 +372,3 @@ struct Known<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     views: Option<u64>,
 }
-

@@ -138,6 +138,10 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+fn varint_len(v: u64) -> usize {
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
 /// A cursor over one piece's bytes; every read names the file when the
 /// bytes end early or a number is too long.
 struct Reader<'a, 'f> {
@@ -1070,12 +1074,10 @@ impl IndexBuilder {
         };
         let top = (1.0 + (n + 0.5) / 1.5).ln() * (K1 + 1.0);
 
-        let mut keys: Vec<(u64, Acc)> = self.keys.into_iter().collect();
-        keys.sort_unstable_by_key(|k| k.0);
-        // Re-encode each posting with its weights.
-        let mut encoded: Vec<(u64, Vec<u8>, Vec<u8>)> = Vec::with_capacity(keys.len());
-        let mut inline_bytes = 0usize;
-        for (k, acc) in keys {
+        // Each posting is re-encoded with its weights when its bucket is
+        // written; first only its size is worked out, to size the buckets,
+        // so the archive's postings are never held twice.
+        let encode = |acc: &Acc| -> Vec<u8> {
             let mut r = Reader::new("", &acc.docs);
             let mut out = Vec::with_capacity(acc.docs.len());
             put_varint(&mut out, u64::from(acc.n));
@@ -1091,15 +1093,33 @@ impl IndexBuilder {
                 put_varint(&mut out, u64::from(d));
                 out.push(q | if t > 0 { IN_TITLE } else { 0 });
             }
-            if out.len().max(acc.positions.len()) <= OWN_FILE_BYTES {
-                inline_bytes += out.len() + acc.positions.len();
+            out
+        };
+        let encoded_len = |acc: &Acc| -> usize {
+            let mut r = Reader::new("", &acc.docs);
+            let mut len = varint_len(u64::from(acc.n));
+            for _ in 0..acc.n {
+                len += varint_len(r.varint().unwrap_or(0)) + 1;
+                let _ = r.varint();
+                let _ = r.varint();
             }
-            encoded.push((k, out, acc.positions));
+            len
+        };
+        let mut keys = self.keys;
+        let mut sized: Vec<(u64, bool)> = Vec::with_capacity(keys.len());
+        let mut inline_bytes = 0usize;
+        for (&k, acc) in &keys {
+            let len = encoded_len(acc);
+            let own = len.max(acc.positions.len()) > OWN_FILE_BYTES;
+            if !own {
+                inline_bytes += len + acc.positions.len();
+            }
+            sized.push((k, own));
         }
         let buckets = (inline_bytes / BUCKET_BYTES).max(1).next_power_of_two() as u32;
-        let mut per_bucket: Vec<Vec<usize>> = vec![Vec::new(); buckets as usize];
-        for (i, (k, _, _)) in encoded.iter().enumerate() {
-            per_bucket[bucket_of(*k, buckets) as usize].push(i);
+        let mut per_bucket: Vec<Vec<(u64, bool)>> = vec![Vec::new(); buckets as usize];
+        for (k, own) in sized {
+            per_bucket[bucket_of(k, buckets) as usize].push((k, own));
         }
         let mut bytes = 0u64;
         let mut files = 0u32;
@@ -1108,7 +1128,8 @@ impl IndexBuilder {
             files += 1;
             emit(path, data)
         };
-        for (bucket, members) in per_bucket.iter().enumerate() {
+        for (bucket, mut members) in per_bucket.into_iter().enumerate() {
+            members.sort_unstable();
             let bucket = bucket as u32;
             let mut kfile = Vec::new();
             let mut pfile = Vec::new();
@@ -1116,22 +1137,24 @@ impl IndexBuilder {
             put_varint(&mut pfile, members.len() as u64);
             let mut prev = 0u64;
             let mut part = 0u32;
-            for &i in members {
-                let (k, post, pos) = &encoded[i];
+            for (k, own) in members {
+                let Some(acc) = keys.remove(&k) else { continue };
+                let post = encode(&acc);
+                let pos = acc.positions;
                 put_varint(&mut kfile, k - prev);
                 put_varint(&mut pfile, k - prev);
-                prev = *k;
-                if post.len().max(pos.len()) > OWN_FILE_BYTES {
+                prev = k;
+                if own {
                     put_varint(&mut kfile, u64::from(part) << 1 | 1);
                     put_varint(&mut pfile, u64::from(part) << 1 | 1);
-                    put(&own_file(false, bucket, part), post)?;
-                    put(&own_file(true, bucket, part), pos)?;
+                    put(&own_file(false, bucket, part), &post)?;
+                    put(&own_file(true, bucket, part), &pos)?;
                     part += 1;
                 } else {
                     put_varint(&mut kfile, (post.len() as u64) << 1);
-                    kfile.extend_from_slice(post);
+                    kfile.extend_from_slice(&post);
                     put_varint(&mut pfile, (pos.len() as u64) << 1);
-                    pfile.extend_from_slice(pos);
+                    pfile.extend_from_slice(&pos);
                 }
             }
             put(&bucket_file(false, bucket), &kfile)?;

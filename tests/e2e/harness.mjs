@@ -34,8 +34,13 @@ export async function freePort() {
   return port;
 }
 
+/** The site build the journeys run against: dist/ of `trunk build
+ *  --release`, or another build's folder in $PUFA_DIST (so several
+ *  checkouts' builds can be tested side by side). */
+export const DIST = process.env.PUFA_DIST || join(ROOT, "dist");
+
 /** Start the server and the browser; returns what tests need and a stop(). */
-export async function start({ dist = join(ROOT, "dist"), base = "/", counter } = {}) {
+export async function start({ dist = DIST, base = "/", counter } = {}) {
   const server = await serve(dist, 0, base, { counter });
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch(LAUNCH);
@@ -106,7 +111,7 @@ export function nextShell(dir) {
  *  `change(contentDir)` has edited it. `finish` also reruns the post-build
  *  step, as a full `trunk build` would (the CSP follows the settings). */
 export function deploy(dir, change = () => {}, { finish = false } = {}) {
-  cpSync(join(ROOT, "dist"), dir, { recursive: true });
+  cpSync(DIST, dir, { recursive: true });
   const content = `${dir}-content`;
   cpSync(join(ROOT, "tests", "fixtures", "content"), content, { recursive: true });
   change(content);

@@ -44,7 +44,15 @@ pub struct Index {
     pieces: Mutex<HashMap<String, Vec<u8>>>,
     /// Postings and positions decoded by earlier keystrokes.
     decoded: Mutex<pieces::Decoded>,
+    /// Result cards and snippet texts already fetched: typing shows many
+    /// of the same results again.
+    cards: Mutex<HashMap<usize, Arc<Vec<Entry>>>>,
+    texts: Mutex<HashMap<String, Arc<String>>>,
 }
+
+/// Cards and texts kept for the session, at most.
+const KEEP_CARDS: usize = 2000;
+const KEEP_TEXTS: usize = 300;
 
 impl Index {
     /// Run `query`, fetching the pieces it asks for (all of one round at
@@ -74,6 +82,61 @@ impl Index {
         }
         Err(poisoned())
     }
+
+    /// The cards of these blocks, fetched once per session.
+    async fn cards(
+        &self,
+        edition: &Edition,
+        blocks: &[usize],
+    ) -> Result<HashMap<usize, Arc<Vec<Entry>>>, AppError> {
+        let mut out = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let known = self.cards.lock().map_err(|_| poisoned())?;
+            for &b in blocks {
+                match known.get(&b) {
+                    Some(c) => {
+                        out.insert(b, c.clone());
+                    }
+                    None => missing.push(b),
+                }
+            }
+        }
+        let fetched =
+            futures::future::join_all(missing.iter().map(|&b| api::search_cards(edition, b))).await;
+        let mut known = self.cards.lock().map_err(|_| poisoned())?;
+        if known.len() > KEEP_CARDS {
+            known.clear();
+        }
+        for (b, cards) in missing.into_iter().zip(fetched) {
+            let cards = Arc::new(cards?);
+            known.insert(b, cards.clone());
+            out.insert(b, cards);
+        }
+        Ok(out)
+    }
+
+    /// An article's text for its snippet, fetched once per session (the
+    /// same file opening the result reads).
+    async fn text(&self, edition: &Edition, id: &str) -> Option<Arc<String>> {
+        if let Some(t) = self.texts.lock().ok()?.get(id) {
+            return Some(t.clone());
+        }
+        let article = api::article(edition, id).await.ok().flatten()?;
+        let body: Vec<String> = article
+            .bulletin
+            .body
+            .iter()
+            .map(|b| b.text().into_owned())
+            .collect();
+        let text = Arc::new(body.join(" "));
+        let mut texts = self.texts.lock().ok()?;
+        if texts.len() > KEEP_TEXTS {
+            texts.clear();
+        }
+        texts.insert(id.to_string(), text.clone());
+        Some(text)
+    }
 }
 
 fn poisoned() -> AppError {
@@ -101,6 +164,8 @@ impl SearchCache {
             meta: api::search_meta(edition).await?,
             pieces: Mutex::new(HashMap::new()),
             decoded: Mutex::new(pieces::Decoded::default()),
+            cards: Mutex::new(HashMap::new()),
+            texts: Mutex::new(HashMap::new()),
         });
         if let Ok(mut c) = self.0.lock() {
             *c = Some(index.clone());
@@ -170,12 +235,7 @@ async fn find(
         let mut blocks: Vec<usize> = docs.iter().map(|d| d / block).collect();
         blocks.sort_unstable();
         blocks.dedup();
-        let cards =
-            futures::future::join_all(blocks.iter().map(|&b| api::search_cards(&edition, b))).await;
-        let mut by_block = HashMap::new();
-        for (b, cards) in blocks.into_iter().zip(cards) {
-            by_block.insert(b, cards?);
-        }
+        let by_block = index.cards(&edition, &blocks).await?;
         for d in docs {
             let card = by_block
                 .get(&(d / block))
@@ -225,13 +285,15 @@ fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
         }
     });
     let retry = move || results.refetch();
-    let for_items = edition.clone();
+    let for_items = (edition.clone(), index.clone());
     let shown = move || {
-        let edition = for_items.clone();
+        let (edition, index) = for_items.clone();
         Suspend::new(async move {
             match results.await {
                 Ok(None) => view! { <EmptyQuery/> }.into_any(),
-                Ok(Some(r)) => view! { <ResultList edition=edition results=r/> }.into_any(),
+                Ok(Some(r)) => {
+                    view! { <ResultList edition=edition index=index results=r/> }.into_any()
+                }
                 Err(AppError::NotCached { .. }) => {
                     view! { <OfflineMiss on_retry=retry/> }.into_any()
                 }
@@ -435,7 +497,7 @@ async fn download_all(
 }
 
 #[component]
-fn ResultList(edition: SharedEdition, results: Results) -> impl IntoView {
+fn ResultList(edition: SharedEdition, index: Arc<Index>, results: Results) -> impl IntoView {
     let Some(pager) = results.pager.filter(|_| results.total > 0) else {
         return view! { <NoResults params=results.params/> }.into_any();
     };
@@ -445,7 +507,7 @@ fn ResultList(edition: SharedEdition, results: Results) -> impl IntoView {
         .entries
         .into_iter()
         .map(|entry| {
-            view! { <ResultItem edition=edition.clone() entry=entry marks=marks.clone()/> }
+            view! { <ResultItem edition=edition.clone() index=index.clone() entry=entry marks=marks.clone()/> }
         })
         .collect_view();
     let summary = if results.terms.is_empty() {
@@ -465,22 +527,18 @@ fn ResultList(edition: SharedEdition, results: Results) -> impl IntoView {
 /// One result: the card at once, the snippet when the article's own file
 /// arrives (the same file reading it opens, so it is then cached).
 #[component]
-fn ResultItem(edition: SharedEdition, entry: Entry, marks: Vec<String>) -> impl IntoView {
+fn ResultItem(
+    edition: SharedEdition,
+    index: Arc<Index>,
+    entry: Entry,
+    marks: Vec<String>,
+) -> impl IntoView {
     let id = entry.id.clone();
     let for_snippet = marks.clone();
     let channel_name = edition.catalog.channel_name(&entry.channel).to_string();
     let text = LocalResource::new(move || {
-        let (edition, id) = (edition.clone(), id.clone());
-        async move {
-            let article = api::article(&edition, &id).await.ok().flatten()?;
-            let body: Vec<String> = article
-                .bulletin
-                .body
-                .iter()
-                .map(|b| b.text().into_owned())
-                .collect();
-            Some(body.join(" "))
-        }
+        let (edition, index, id) = (edition.clone(), index.clone(), id.clone());
+        async move { index.text(&edition, &id).await }
     });
     let snippet_view = move || {
         text.get().flatten().map(|body| {

@@ -21,7 +21,7 @@ use pufa_core::search::pieces::{
     self, bulletin_keys, card_file, publish_day, IndexBuilder, CARD_BLOCK,
 };
 use pufa_core::search::related::RelatedIndex;
-use pufa_core::{Block, Bulletin, Store};
+use pufa_core::{Block, Bulletin, SiteData, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -105,6 +105,7 @@ fn publish_media(
     content_dir: &Path,
     media_out: &Path,
     bulletins: &mut [Bulletin],
+    site: &mut SiteData,
 ) -> io::Result<usize> {
     let mut done: HashMap<String, String> = HashMap::new();
     for b in bulletins.iter_mut() {
@@ -112,36 +113,55 @@ fn publish_media(
             let Block::Image { src, .. } = block else {
                 continue;
             };
-            let name = src.trim_start_matches("media/").to_string();
-            if let Some(final_src) = done.get(&name) {
-                *src = final_src.clone();
-                continue;
-            }
-            let data = fs::read(content_dir.join(MEDIA_DIR).join(&name))?;
-            let digest = hex(&Sha256::digest(&data));
-            let ext: String = Path::new(&name)
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default()
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect();
-            let file = if ext.is_empty() {
-                format!("{}-{}", safe_stem(&name), &digest[..10])
-            } else {
-                format!("{}-{}.{ext}", safe_stem(&name), &digest[..10])
-            };
-            fs::create_dir_all(media_out)?;
-            let target = media_out.join(&file);
-            if !target.is_file() {
-                fs::write(&target, &data)?;
-            }
-            let final_src = format!("media/{file}");
-            done.insert(name, final_src.clone());
-            *src = final_src;
+            publish_image(content_dir, media_out, src, &mut done)?;
         }
     }
+    // The footer's identity images (公安备案 emblem, 党政机关网站标识).
+    let identity = &mut site.site.identity;
+    if let Some(src) = identity.police_emblem.as_mut() {
+        publish_image(content_dir, media_out, src, &mut done)?;
+    }
+    if let Some(badge) = identity.dangzheng.as_mut() {
+        publish_image(content_dir, media_out, &mut badge.image, &mut done)?;
+    }
     Ok(done.len())
+}
+
+/// Copy `media/<name>` once under its hashed name; `src` becomes that name.
+fn publish_image(
+    content_dir: &Path,
+    media_out: &Path,
+    src: &mut String,
+    done: &mut HashMap<String, String>,
+) -> io::Result<()> {
+    let name = src.trim_start_matches("media/").to_string();
+    if let Some(final_src) = done.get(&name) {
+        *src = final_src.clone();
+        return Ok(());
+    }
+    let data = fs::read(content_dir.join(MEDIA_DIR).join(&name))?;
+    let digest = hex(&Sha256::digest(&data));
+    let ext: String = Path::new(&name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let file = if ext.is_empty() {
+        format!("{}-{}", safe_stem(&name), &digest[..10])
+    } else {
+        format!("{}-{}.{ext}", safe_stem(&name), &digest[..10])
+    };
+    fs::create_dir_all(media_out)?;
+    let target = media_out.join(&file);
+    if !target.is_file() {
+        fs::write(&target, &data)?;
+    }
+    let final_src = format!("media/{file}");
+    done.insert(name, final_src.clone());
+    *src = final_src;
+    Ok(())
 }
 
 /// 上一篇 (older) and 下一篇 (newer) of every bulletin within its own
@@ -165,11 +185,11 @@ fn neighbours(store: &Store) -> Vec<(Option<usize>, Option<usize>)> {
 pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Report> {
     let Content {
         dir,
-        site,
+        mut site,
         bulletins,
     } = content;
     let mut bulletins: Vec<Bulletin> = bulletins.into_iter().map(|s| s.bulletin).collect();
-    let media = publish_media(&dir, media_out, &mut bulletins)?;
+    let media = publish_media(&dir, media_out, &mut bulletins, &mut site)?;
     let site_json = encode_site(&site);
     let per_page = site.site.per_page;
     let store = Store::new(site, bulletins);

@@ -13,6 +13,9 @@
 #   BENCH_STORAGE=sqlite BENCH_RUNS=1 BENCH_SECONDS=5 crates/counter/bench.sh
 #   BENCH_REDIS=redis://127.0.0.1:6379/15 BENCH_STORAGE=redis crates/counter/bench.sh
 #   BENCH_MILLION=1 crates/counter/bench.sh        # peak RSS under 1,000,000 clients
+#   BENCH_BIN=/tmp/old crates/counter/bench.sh     # no build: run /tmp/old/pufa-counter
+#                                                  # and /tmp/old/counter-load (A/B runs)
+#   BENCH_REDIS_ALONE=1 crates/counter/bench.sh    # redis-server alone (redis-benchmark)
 #
 # Redis: unless BENCH_REDIS names a server, the script starts its own
 # `redis-server` on a free port of 127.0.0.1 in a temporary directory, with
@@ -39,12 +42,19 @@ data=${BENCH_DATA:-tests/fixtures/json/bulletins.json}
 storages=${BENCH_STORAGE:-sqlite redis}
 redis_url=${BENCH_REDIS:-}
 million=${BENCH_MILLION:-}
+redis_alone=${BENCH_REDIS_ALONE:-}
 target=${CARGO_TARGET_DIR:-target}
+bin=${BENCH_BIN:-}
 
-echo "building: cargo build --release -p pufa-counter ..." >&2
-cargo build --quiet --locked --release -p pufa-counter --bin pufa-counter --example counter-load
-service="$target/release/pufa-counter"
-load="$target/release/examples/counter-load"
+if [[ -n $bin ]]; then
+    service="$bin/pufa-counter"
+    load="$bin/counter-load"
+else
+    echo "building: cargo build --release -p pufa-counter ..." >&2
+    cargo build --quiet --locked --release -p pufa-counter --bin pufa-counter --example counter-load
+    service="$target/release/pufa-counter"
+    load="$target/release/examples/counter-load"
+fi
 
 work=$(mktemp -d)
 pid=
@@ -130,6 +140,30 @@ stop_service() {
     pid=
     grep 'views committed' "$work/service.log" || true
 }
+
+# What redis-server alone does on this machine with appendfsync always,
+# with as many connections as the load tool has clients, one request per
+# round trip and pipelined: plain SET and INCR of fresh keys, then the
+# service's own script for a counted view (rate-limit bucket, repeat-view
+# mark, HINCRBY) with a fresh client each time. No HTTP, no service.
+if [[ -n $redis_alone ]]; then
+    "$load" --fsync-probe "$work"
+    [[ -n $redis_url ]] || start_redis
+    port=${redis_url##*:}
+    port=${port%%/*}
+    sha=$(redis-cli -p "$port" SCRIPT LOAD "$("$load" --print-redis-script)")
+    for pipeline in 1 4 16; do
+        echo "== redis-benchmark -c $clients -P $pipeline (appendfsync always)" >&2
+        redis-benchmark -p "$port" -c "$clients" -n 300000 -P "$pipeline" -r 100000000 -q \
+            -t set,incr 2>/dev/null | tr '\r' '\n' | grep 'requests per second' || true
+        redis-benchmark -p "$port" -c "$clients" -n 300000 -P "$pipeline" -r 100000000 -q \
+            EVALSHA "$sha" 3 pufa:rate:__rand_int__ pufa:views pufa:seen:__rand_int__ \
+            1000000 1000000 2000 count 1800000 alpha 2>/dev/null | tr '\r' '\n' |
+            grep 'requests per second' | sed 's/^EVALSHA.*: \([0-9.]* requests per second\)/the view script: \1/' || true
+    done
+    redis-cli -p "$port" INFO persistence | grep -E 'aof_rewrites|rdb_saves|aof_current_size' || true
+    exit 0
+fi
 
 if [[ -n $million ]]; then
     start_service sqlite

@@ -61,6 +61,16 @@ struct Args {
     /// as the service's).
     #[arg(long)]
     ceiling_threads: Option<usize>,
+    /// Print the service's Redis script (for `redis-benchmark` in
+    /// bench.sh) and exit.
+    #[arg(long)]
+    print_redis_script: bool,
+    /// Measure this directory's disk instead: 2000 small appends to a
+    /// growing file, each followed by fdatasync (what Redis's append-only
+    /// file does with appendfsync always), then 2000 overwrites of a file
+    /// that does not grow (what SQLite's WAL mostly does), and exit.
+    #[arg(long, value_name = "DIR")]
+    fsync_probe: Option<std::path::PathBuf>,
 }
 
 /// What one client saw.
@@ -75,6 +85,19 @@ struct Tally {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.print_redis_script {
+        print!("{}", pufa_counter::redis_limits::SCRIPT);
+        return ExitCode::SUCCESS;
+    }
+    if let Some(dir) = &args.fsync_probe {
+        return match fsync_probe(dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("counter-load: fsync probe in {}: {e}", dir.display());
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.threads.max(1))
         .enable_all()
@@ -203,7 +226,16 @@ async fn drive(
     duration: Duration,
     requests: Option<u64>,
 ) -> Result<Figures, String> {
-    let next_ip = Arc::new(AtomicU32::new(0));
+    // Start somewhere new in 10.0.0.0/8 each time: with --redis the
+    // repeat-view window outlives the service, and a later run (or the
+    // next of bench.sh's runs on the same redis-server) starting again at
+    // 10.0.0.0 would send repeats, which are answered but not counted.
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| {
+            d.subsec_nanos() ^ (d.as_secs() as u32).wrapping_mul(2_654_435_761)
+        });
+    let next_ip = Arc::new(AtomicU32::new(start));
     let budget = Arc::new(AtomicU64::new(requests.unwrap_or(u64::MAX)));
     let started = Instant::now();
     let deadline = started + duration;
@@ -433,6 +465,45 @@ fn read_ids(path: &std::path::Path) -> Result<Vec<String>, String> {
         .iter()
         .filter_map(|b| b["id"].as_str().map(str::to_owned))
         .collect())
+}
+
+/// Times `fdatasync` after small writes in `dir`: appending (the file grows,
+/// so each sync also commits the file's new size to the journal) and
+/// overwriting in place (only the data).
+fn fsync_probe(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    const SYNCS: usize = 2000;
+    // About what one sync carries under load: 64 views of ~400 bytes.
+    let record = vec![b'x'; 64 * 400];
+    for (what, grows) in [("append, file grows", true), ("overwrite in place", false)] {
+        let path = dir.join(format!("fsync-probe-{}", std::process::id()));
+        let mut file = std::fs::File::create(&path)?;
+        if !grows {
+            file.write_all(&vec![0; record.len() * SYNCS])?;
+            file.sync_all()?;
+            file.seek(SeekFrom::Start(0))?;
+        }
+        let mut latencies_us = Vec::with_capacity(SYNCS);
+        for _ in 0..SYNCS {
+            file.write_all(&record)?;
+            let started = Instant::now();
+            file.sync_data()?;
+            latencies_us.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
+        }
+        drop(file);
+        std::fs::remove_file(&path)?;
+        latencies_us.sort_unstable();
+        let p = |q| percentile_ms(&latencies_us, q);
+        println!(
+            "fdatasync of {} KiB, {what}: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({SYNCS} syncs)",
+            record.len() / 1024,
+            p(0.5),
+            p(0.9),
+            p(0.99),
+            p(1.0)
+        );
+    }
+    Ok(())
 }
 
 fn percentile_ms(sorted_us: &[u32], q: f64) -> f64 {

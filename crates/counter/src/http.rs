@@ -24,8 +24,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::catalog::{is_valid_id, MAX_ID_LEN};
 use crate::client::{is_bot, ClientKey};
 use crate::rate::RateLimiter;
-use crate::redis_limits::RedisLimits;
-use crate::redis_store::RedisTotals;
+use crate::redis_limits::{Limited, RedisLimits};
 use crate::reload::{Generation, Live};
 use crate::store::StoreError;
 use crate::window::RecentViews;
@@ -43,12 +42,15 @@ pub struct AppState {
     /// The catalog, its totals and its writer, replaced as a whole when a
     /// publish is loaded (`reload.rs`). Take it once per request.
     pub live: Live,
-    /// With Redis, where totals are read: other instances count into the
-    /// same hash, so this instance's memory alone would show old totals.
-    pub shared: Option<RedisTotals>,
-    /// With Redis, the repeat-view window and the rate limit shared by all
-    /// instances; `recent` and `limiter` are then not used.
+    /// With Redis, the rate limit, the repeat-view window, the counts and
+    /// the totals, shared by all instances and asked in one script per
+    /// request; `recent`, `limiter` and the writer's queue are then not
+    /// used, and totals are read there: other instances count into the same
+    /// hash, so this instance's memory alone would show old totals.
     pub limits: Option<RedisLimits>,
+    /// With Redis, the views this instance counted (for the log line at
+    /// stop; the writer counts its own with SQLite).
+    pub counted_in_redis: AtomicU64,
     pub recent: Mutex<RecentViews>,
     pub limiter: Mutex<RateLimiter>,
     pub trust_proxy: bool,
@@ -108,20 +110,20 @@ async fn record_view(
     body: Body,
 ) -> Response {
     let Ok(Path(id)) = path else {
-        return bad_id();
+        return refused(&state, client, bad_id()).await;
     };
     if !is_valid_id(&id) {
-        return bad_id();
+        return refused(&state, client, bad_id()).await;
     }
     let generation = state.live.current();
     let Some(index) = generation.catalog.lookup(&id) else {
-        return unknown_id(&id);
+        return refused(&state, client, unknown_id(&id)).await;
     };
     // Read (and drop) the body so that an oversized chunked body is refused
     // like one with a Content-Length. A broken connection also ends here;
     // nobody reads that answer.
     if axum::body::to_bytes(body, MAX_BODY).await.is_err() {
-        return too_large();
+        return refused(&state, client, too_large()).await;
     }
     let answer = |views, counted| {
         json(
@@ -133,47 +135,73 @@ async fn record_view(
             },
         )
     };
+    let bot = is_bot(&headers);
+    if let Some(limits) = &state.limits {
+        // One script: the shared rate limit, the shared window and the
+        // count (or, for a bot, the total). When it cannot be run, whether
+        // this is a repeat is unknown, and counting anyway could count
+        // twice.
+        let asked = if bot {
+            limits
+                .read(client, &[&id])
+                .await
+                .map(|read| read.map(|live| (false, live.first().copied().unwrap_or(0))))
+        } else {
+            limits.view(client, &id).await
+        };
+        return match asked {
+            Ok(Ok((counted, live))) => {
+                generation.totals.observe(index, live);
+                if counted {
+                    state.counted_in_redis.fetch_add(1, Ordering::Relaxed);
+                }
+                answer(generation.totals.with_live(index, live), counted)
+            }
+            Ok(Err(wait)) => rate_limited(wait),
+            Err(e) if bot => shared_unavailable(&e),
+            Err(e) => {
+                log_read_error("a view was not stored (or its answer was lost)", &e);
+                error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the view could not be stored; try again later",
+                )
+            }
+        };
+    }
     let now = Instant::now();
-    let first = if is_bot(&headers) {
-        false
-    } else if let Some(limits) = &state.limits {
-        // Shared by every instance; when it cannot be asked, whether this
-        // is a repeat is unknown, and counting anyway could count twice.
-        match limits.first_view(client, &id).await {
-            Ok(first) => first,
-            Err(e) => return shared_unavailable(&e),
-        }
-    } else {
-        lock(&state.recent).first_view(client, index, now)
-    };
+    let first = !bot && lock(&state.recent).first_view(client, index, now);
     if !first {
         // Not counted, but the page still shows the current total.
-        return match current_totals(&state, &generation, &[index])
-            .await
-            .as_deref()
-        {
-            Ok(&[views]) => answer(views, false),
-            Ok(_) => unreadable(&StoreError("one total asked, another number read".into())),
-            Err(e) => unreadable(e),
-        };
+        return answer(generation.totals.total(index), false);
     }
     match commit_view(&generation, index).await {
         Some(views) => answer(views, true),
         None => {
             // Not stored: let the client's retry count.
-            if let Some(limits) = &state.limits {
-                if let Err(e) = limits.forget(client, &id).await {
-                    log_read_error("repeat-view mark not removed", &e);
-                }
-            } else {
-                lock(&state.recent).forget(client, index, now);
-            }
+            lock(&state.recent).forget(client, index, now);
             error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "the view could not be stored; try again later",
             )
         }
+    }
+}
+
+/// With Redis the rate-limit token is taken by the script that does the
+/// request's work; a request refused before that takes its token here, and
+/// first, so that every API request costs a token and a client over its
+/// rate gets 429 whatever it sends, as without Redis (where the middleware
+/// takes it).
+async fn refused(state: &AppState, client: ClientKey, refusal: Response) -> Response {
+    let Some(limits) = &state.limits else {
+        return refusal;
+    };
+    match limits.check_rate(client).await {
+        Ok(Ok(())) => refusal,
+        Ok(Err(wait)) => rate_limited(wait),
+        Err(e) => shared_unavailable(&e),
     }
 }
 
@@ -191,21 +219,23 @@ async fn commit_view(generation: &Generation, index: usize) -> Option<u64> {
 
 async fn get_views(
     State(state): State<Arc<AppState>>,
+    Extension(client): Extension<ClientKey>,
     query: Result<Query<TotalsQuery>, QueryRejection>,
 ) -> Response {
     let ids = match query {
         Ok(Query(TotalsQuery { ids: Some(ids) })) => ids,
         _ => {
-            return error(
+            let refusal = error(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
                 "expected ?ids=a,b,c (comma-separated bulletin ids)",
-            )
+            );
+            return refused(&state, client, refusal).await;
         }
     };
     let list: Vec<&str> = ids.split(',').collect();
     if list.len() > MAX_IDS {
-        return error(
+        let refusal = error(
             StatusCode::BAD_REQUEST,
             "too_many_ids",
             format!(
@@ -213,9 +243,10 @@ async fn get_views(
                 list.len()
             ),
         );
+        return refused(&state, client, refusal).await;
     }
     if list.iter().any(|id| !is_valid_id(id)) {
-        return bad_id();
+        return refused(&state, client, bad_id()).await;
     }
     let generation = state.live.current();
     let mut known: Vec<(&str, usize)> = Vec::with_capacity(list.len());
@@ -229,8 +260,9 @@ async fn get_views(
         }
     }
     let indexes: Vec<usize> = known.iter().map(|&(_, index)| index).collect();
-    let totals = match current_totals(&state, &generation, &indexes).await {
-        Ok(totals) => totals,
+    let totals = match current_totals(&state, client, &generation, &indexes).await {
+        Ok(Ok(totals)) => totals,
+        Ok(Err(wait)) => return rate_limited(wait),
         Err(e) => return unreadable(&e),
     };
     let answer = TotalsAnswer {
@@ -241,29 +273,35 @@ async fn get_views(
 }
 
 /// The current total of each catalog index, in order. With Redis they are
-/// read there, in one round trip: another instance may have counted since
-/// this one last wrote, and a total lower than the one the reader saw on
-/// another instance a moment ago would look like a lost view. Without
-/// Redis this instance is the only writer, so memory is the truth.
+/// read there, in the same script that takes the client's rate-limit token
+/// (one round trip): another instance may have counted since this one last
+/// wrote, and a total lower than the one the reader saw on another instance
+/// a moment ago would look like a lost view. Without Redis this instance is
+/// the only writer, so memory is the truth (and the middleware took the
+/// token).
 async fn current_totals(
     state: &AppState,
+    client: ClientKey,
     generation: &Generation,
     indexes: &[usize],
-) -> Result<Vec<u64>, StoreError> {
+) -> Result<Limited<Vec<u64>>, StoreError> {
     let totals = &generation.totals;
-    let Some(shared) = &state.shared else {
-        return Ok(indexes.iter().map(|&i| totals.total(i)).collect());
+    let Some(limits) = &state.limits else {
+        return Ok(Ok(indexes.iter().map(|&i| totals.total(i)).collect()));
     };
     let ids: Vec<&str> = indexes.iter().map(|&i| generation.catalog.id(i)).collect();
-    let live = shared.live_counts(&ids).await?;
-    Ok(indexes
+    let live = match limits.read(client, &ids).await? {
+        Ok(live) => live,
+        Err(wait) => return Ok(Err(wait)),
+    };
+    Ok(Ok(indexes
         .iter()
         .zip(live)
         .map(|(&i, live)| {
             totals.observe(i, live);
             totals.with_live(i, live)
         })
-        .collect())
+        .collect()))
 }
 
 /// 503 for totals that could not be read (Redis down or slow): the portal
@@ -335,7 +373,9 @@ async fn method_not_allowed() -> Response {
 }
 
 /// Identifies the client, applies its rate limit, and hands its identity to
-/// the handler so both agree on who it is.
+/// the handler so both agree on who it is. With Redis the handler takes the
+/// token instead, in the script that does its work (one round trip per
+/// request; see [`refused`]).
 async fn rate_limit(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -343,27 +383,27 @@ async fn rate_limit(
     next: Next,
 ) -> Response {
     let client = ClientKey::of_request(peer, request.headers(), state.trust_proxy);
-    let checked = match &state.limits {
-        Some(limits) => match limits.check_rate(client).await {
-            Ok(checked) => checked,
-            Err(e) => return shared_unavailable(&e),
-        },
-        None => lock(&state.limiter).check(client, Instant::now()),
-    };
-    if let Err(wait) = checked {
-        let mut response = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many requests from this client; slow down",
-        );
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-        return response;
+    if state.limits.is_none() {
+        if let Err(wait) = lock(&state.limiter).check(client, Instant::now()) {
+            return rate_limited(wait);
+        }
     }
     request.extensions_mut().insert(client);
     next.run(request).await
+}
+
+/// 429 with `Retry-After` in whole seconds (at least 1).
+fn rate_limited(wait: Duration) -> Response {
+    let mut response = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "too many requests from this client; slow down",
+    );
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    response
 }
 
 /// Refuses a declared body over [`MAX_BODY`] before any work is done.

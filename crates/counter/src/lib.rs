@@ -18,6 +18,7 @@ pub mod writer;
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ use crate::config::Config;
 use crate::http::AppState;
 use crate::rate::RateLimiter;
 use crate::redis_limits::RedisLimits;
-use crate::redis_store::{RedisStore, RedisTotals};
+use crate::redis_store::RedisStore;
 use crate::reload::{Generation, Live, OpenStore, Reloader, Retired};
 use crate::store::{SqliteStore, Store};
 use crate::window::RecentViews;
@@ -64,7 +65,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             if let Some(warning) = store.persistence_warning() {
                 eprintln!("pufa-counter: warning: {warning}");
             }
-            let shared = RedisTotals::connect(&url)
+            let limits = RedisLimits::connect(&url, config.window, config.rate, config.burst)
                 .await
                 .map_err(|e| e.to_string())?;
             let storage = format!(
@@ -73,21 +74,21 @@ pub async fn run(config: Config) -> Result<(), String> {
             );
             let open: OpenStore<RedisStore> = Arc::new(move || RedisStore::connect(&url));
             let data = (catalog, fingerprint);
-            serve(config, data, store, open, Some(shared), storage).await
+            serve(config, data, store, open, Some(limits), storage).await
         }
     }
 }
 
 /// Serves the catalog (read when the data looked like the fingerprint) with
-/// `store` (and, with Redis, `shared` for fresh totals, the window and the
-/// rate limit) until SIGINT or SIGTERM; `open` opens another store for a
+/// `store` (and, with Redis, `limits` for the window, the rate limit, the
+/// counting and fresh totals) until SIGINT or SIGTERM; `open` opens another store for a
 /// reload; `storage` names the backend in the start-up line.
 async fn serve<S: Store>(
     config: Config,
     (catalog, fingerprint): (Arc<Catalog>, Fingerprint),
     mut store: S,
     open: OpenStore<S>,
-    shared: Option<RedisTotals>,
+    limits: Option<RedisLimits>,
     storage: String,
 ) -> Result<(), String> {
     let stored = store.load_all().map_err(|e| e.to_string())?;
@@ -102,17 +103,14 @@ async fn serve<S: Store>(
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
 
-    let limits = shared
-        .as_ref()
-        .map(|shared| RedisLimits::new(shared, config.window, config.rate, config.burst));
     let state = Arc::new(AppState {
         live: Live::new(Generation {
             catalog: catalog.clone(),
             totals,
             writer,
         }),
-        shared,
         limits,
+        counted_in_redis: AtomicU64::new(0),
         recent: Mutex::new(RecentViews::new(
             config.window,
             usize::try_from(config.dedupe_capacity).unwrap_or(usize::MAX),
@@ -204,7 +202,7 @@ async fn serve<S: Store>(
     closed
         .and(closed_before)
         .map_err(|e| format!("closing the storage: {e}"))?;
-    let committed = committed + committed_before;
+    let committed = committed + committed_before + state.counted_in_redis.load(Ordering::Relaxed);
     eprintln!("pufa-counter: stopped; {committed} views committed since start");
     Ok(())
 }

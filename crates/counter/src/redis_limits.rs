@@ -1,34 +1,53 @@
-//! The repeat-view window and the per-client rate limit kept in Redis
-//! (`--redis`), so that several instances, or an instance and its
-//! successor after a restart, judge every client the same way: a reader
-//! whose requests move between instances is counted once per window and is
-//! limited once, not once per instance. Without `--redis` the in-memory
-//! `window.rs` and `rate.rs` are used instead.
+//! What a request handler asks Redis (`--redis`): the per-client rate
+//! limit, the repeat-view window and the count itself, kept in Redis so
+//! that several instances, or an instance and its successor after a
+//! restart, judge every client the same way: a reader whose requests move
+//! between instances is counted once per window and is limited once, not
+//! once per instance. Without `--redis` the in-memory `window.rs` and
+//! `rate.rs` and the writer (`writer.rs`) are used instead.
 //!
+//! Every API request is one Redis round trip: one Lua script ([`SCRIPT`],
+//! run with `EVALSHA`) that takes the client's rate-limit token and then,
+//! for a view, sets the repeat-view mark and adds the view, or, for a total,
+//! reads it. A script runs atomically, so of two instances asked at once for
+//! the same reader and bulletin exactly one counts, and the mark and the
+//! count are never apart (a view is marked seen only if it was counted).
+//! With `appendfsync always` Redis writes and syncs its append-only file
+//! before it sends the script's answer, so a view answered as counted is on
+//! disk. Views that arrive together go into one script run (a batch, up to
+//! [`MAX_BATCH`], with at most [`IN_FLIGHT`] runs under way): each view is
+//! still judged on its own, in order, but Redis pays the script's fixed
+//! cost, the `MULTI … EXEC` around its effects in the append-only file and
+//! the sync once for the batch; under light load a view is sent at once,
+//! alone.
+
 //! Keys are short and expire by themselves, so Redis's memory is bounded by
 //! the traffic of one window:
 //!
-//! - `pufa:seen:<hash>`: one per (client, bulletin) seen within the window,
-//!   set with `SET … 1 NX PX <window>`: atomic, so of two instances asked
-//!   at once exactly one counts the view. The hash (128-bit FNV-1a of the
-//!   client's address or /64 prefix and the id) bounds the key's length and
-//!   keeps readers' addresses out of Redis.
+//! - `pufa:seen:<hash>`: one per (client, bulletin) counted within the
+//!   window, set with `SET … 1 NX PX <window>`. The hash (128-bit FNV-1a of
+//!   the client's address or /64 prefix and the id) bounds the key's length
+//!   and keeps readers' addresses out of Redis.
 //! - `pufa:rate:<hash>`: one token bucket per client (`--rate`, `--burst`,
-//!   the same rule as in memory), updated by a small Lua script with Redis's
-//!   clock, so every instance draws from the same bucket. It expires once it
-//!   would be full again.
+//!   the same rule as in memory), updated with Redis's clock, so every
+//!   instance draws from the same bucket. It expires once it would be full
+//!   again.
 //!
-//! Redis failures are errors here; the handlers answer them with 503, like
-//! a failed write: with Redis unreachable no view can be counted anyway,
-//! and answering from a per-instance fallback would count a view twice.
+//! Redis failures are errors here; the handlers answer them with 503: with
+//! Redis unreachable no view can be counted anyway, and answering from a
+//! per-instance fallback would count a view twice.
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
+use redis::{ErrorKind, ServerErrorKind};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use crate::client::ClientKey;
-use crate::redis_store::{RedisTotals, RedisUrl, READ_TIMEOUT};
+use crate::redis_store::{connect_for_handlers, RedisUrl, KEY, READ_TIMEOUT};
 use crate::store::StoreError;
 
 /// Prefix of the repeat-view keys.
@@ -37,123 +56,392 @@ pub const SEEN_PREFIX: &str = "pufa:seen:";
 /// Prefix of the rate-limit keys.
 pub const RATE_PREFIX: &str = "pufa:rate:";
 
-/// A token bucket per key, in Redis's own time (milliseconds), so that the
-/// clocks of the instances do not matter (`replicate_commands` lets Redis
-/// before 5 write after `TIME`; later versions always may). ARGV: rate per second, burst,
-/// expiry in ms. Returns 0 when a token was taken, else the milliseconds
-/// until one is free.
-const TOKEN_BUCKET: &str = r"
+/// Multiplexed connections the handlers spread their scripts over.
+pub const CONNECTIONS: usize = 1;
+
+/// Most views in one script run.
+pub const MAX_BATCH: usize = 128;
+
+/// Script runs of views that may be under way at once: one being synced by
+/// Redis while the next is sent, so Redis is never idle waiting for the
+/// service, and views arriving meanwhile gather into the next batch.
+pub const IN_FLIGHT: usize = 2;
+
+/// The one script of every API request (and of every batch of views).
+///
+/// ARGV 1 rate per second, 2 burst, 3 a bucket's expiry in ms, 4 the mode.
+/// Each request first takes a token from its client's bucket, in Redis's
+/// own time (milliseconds), so that the clocks of the instances do not
+/// matter (`replicate_commands` lets Redis before 5 write after `TIME`;
+/// later versions always may); `wait` is then 0, or the milliseconds until
+/// a token is free, and nothing else is done for that request.
+///
+/// - `count`, views: KEYS 1 the views hash, then per view its bucket and
+///   its repeat-view mark; ARGV 5 the window in ms (`0`: no window), 6… per
+///   view its id. Answers `wait, counted, live` per view: the mark is set
+///   with `NX`; if it was already there (a repeat) the live count is read,
+///   not counted; else the view is added and the new count answered,
+///   counted. Should `HINCRBY` fail (a field that is not a number), the mark
+///   is removed again and the view answers `-1, 0, 0`: nothing is counted
+///   and a retry may count.
+/// - `read`: KEYS 1 the views hash, 2 the bucket; ARGV 5… ids. Answers
+///   `{wait}` over the rate, else `{0, 0, live…}` (`nil` for none yet).
+/// - `rate`: KEYS as `read`; only the token: `{wait}`.
+pub const SCRIPT: &str = r"
 if redis.replicate_commands then redis.replicate_commands() end
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local saved = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(saved[1])
-local at = tonumber(saved[2])
-if tokens == nil or at == nil then
-  tokens = burst
-  at = now
+local function take(key)
+  local saved = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(saved[1])
+  local at = tonumber(saved[2])
+  if tokens == nil or at == nil then
+    tokens = burst
+    at = now
+  end
+  tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+  local wait = 0
+  if tokens >= 1 then
+    tokens = tokens - 1
+  else
+    wait = math.ceil((1 - tokens) * 1000 / rate)
+  end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+  redis.call('PEXPIRE', key, ARGV[3])
+  return wait
 end
-tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-else
-  wait = math.ceil((1 - tokens) * 1000 / rate)
+local mode = ARGV[4]
+if mode == 'count' then
+  local window = ARGV[5]
+  local out = {}
+  for i = 6, #ARGV do
+    local bucket = KEYS[2 * (i - 5)]
+    local mark = KEYS[2 * (i - 5) + 1]
+    local id = ARGV[i]
+    local wait = take(bucket)
+    if wait > 0 then
+      out[#out + 1] = wait
+      out[#out + 1] = 0
+      out[#out + 1] = 0
+    elseif window ~= '0' and not redis.call('SET', mark, '1', 'NX', 'PX', window) then
+      out[#out + 1] = 0
+      out[#out + 1] = 0
+      out[#out + 1] = redis.call('HGET', KEYS[1], id)
+    else
+      local live = redis.pcall('HINCRBY', KEYS[1], id, 1)
+      if type(live) == 'table' and live.err then
+        if window ~= '0' then
+          redis.call('DEL', mark)
+        end
+        out[#out + 1] = -1
+        out[#out + 1] = 0
+        out[#out + 1] = 0
+      else
+        out[#out + 1] = 0
+        out[#out + 1] = 1
+        out[#out + 1] = live
+      end
+    end
+  end
+  return out
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return wait
+local wait = take(KEYS[2])
+if wait > 0 then
+  return {wait}
+end
+if mode == 'read' and #ARGV >= 5 then
+  local live = redis.call('HMGET', KEYS[1], unpack(ARGV, 5))
+  return {0, 0, unpack(live)}
+end
+return {0, 0}
 ";
 
-/// The window and the rate limit in Redis; shares the request handlers'
-/// multiplexed connection ([`RedisTotals`]).
+/// What a request got from Redis: `Err(wait)` when the client is over its
+/// rate (nothing else was done), else the answer.
+pub type Limited<T> = Result<T, Duration>;
+
+/// The window, the rate limit and the counting in Redis, on the request
+/// handlers' connections.
 pub struct RedisLimits {
-    conn: ConnectionManager,
+    shared: Arc<Shared>,
+    /// Views waiting for the batcher.
+    views: mpsc::Sender<View>,
+}
+
+/// What the handlers and the batcher share.
+struct Shared {
+    conns: Vec<ConnectionManager>,
+    next: AtomicUsize,
     url: RedisUrl,
-    window: Duration,
-    rate: f64,
-    burst: u32,
-    /// How long an untouched bucket lives: until it would be full again.
-    bucket_ttl: Duration,
+    /// The script's SHA-1, as `SCRIPT LOAD` answered it.
+    sha: String,
+    /// ARGV 1–3 and the window, as sent.
+    rate: String,
+    burst: String,
+    bucket_ttl: String,
+    window: String,
+}
+
+/// One view waiting for its batch: keys, id, and where its answer goes
+/// (`wait, counted, live` as the script gave them).
+struct View {
+    bucket: String,
+    mark: String,
+    id: String,
+    reply: oneshot::Sender<Result<[Option<i64>; 3], StoreError>>,
 }
 
 impl RedisLimits {
-    pub fn new(totals: &RedisTotals, window: Duration, rate: f64, burst: u32) -> Self {
-        let (conn, url) = totals.connection();
+    /// Opens the handlers' connections, loads the script (so that a Redis
+    /// that cannot run it stops the start) and starts the batcher task.
+    pub async fn connect(
+        url: &RedisUrl,
+        window: Duration,
+        rate: f64,
+        burst: u32,
+    ) -> Result<Self, StoreError> {
+        let mut conns = Vec::with_capacity(CONNECTIONS);
+        for _ in 0..CONNECTIONS {
+            conns.push(connect_for_handlers(url).await?);
+        }
         let refill = Duration::try_from_secs_f64(f64::from(burst) / rate)
             .unwrap_or(Duration::from_secs(86_400))
             .min(Duration::from_secs(86_400));
-        RedisLimits {
-            conn,
-            url,
-            window,
-            rate,
-            burst,
-            bucket_ttl: refill + Duration::from_secs(1),
+        let mut shared = Shared {
+            conns,
+            next: AtomicUsize::new(0),
+            url: url.clone(),
+            sha: String::new(),
+            rate: rate.to_string(),
+            burst: burst.to_string(),
+            // How long an untouched bucket lives: until it would be full
+            // again.
+            bucket_ttl: millis(refill + Duration::from_secs(1)).to_string(),
+            window: if window.is_zero() {
+                "0".to_string()
+            } else {
+                millis(window).to_string()
+            },
+        };
+        let mut conn = shared.conns[0].clone();
+        shared.sha = shared.load(&mut conn).await?;
+        let shared = Arc::new(shared);
+        let (views, queue) = mpsc::channel(MAX_BATCH * 64);
+        tokio::spawn(batcher(shared.clone(), queue));
+        Ok(RedisLimits { shared, views })
+    }
+
+    /// Takes a token from `client`'s shared bucket, for a request refused
+    /// before any other work: `Ok(Ok(()))` when allowed, `Ok(Err(wait))`
+    /// when over the limit.
+    pub async fn check_rate(&self, client: ClientKey) -> Result<Limited<()>, StoreError> {
+        let bucket = rate_key(client);
+        let answer = self.shared.run(&[KEY, &bucket], &["rate"]).await?;
+        Ok(limited(&answer).map_or(Ok(()), Err))
+    }
+
+    /// Takes a token and reads the live count of each id, in order (0 for
+    /// one never counted).
+    pub async fn read(
+        &self,
+        client: ClientKey,
+        ids: &[&str],
+    ) -> Result<Limited<Vec<u64>>, StoreError> {
+        let bucket = rate_key(client);
+        let mut args = Vec::with_capacity(ids.len() + 1);
+        args.push("read");
+        args.extend_from_slice(ids);
+        let answer = self.shared.run(&[KEY, &bucket], &args).await?;
+        if let Some(wait) = limited(&answer) {
+            return Ok(Err(wait));
+        }
+        let live = counts(&answer[2.min(answer.len())..]);
+        if live.len() != ids.len() {
+            return Err(StoreError(format!(
+                "redis {}: {} counts read for {} ids",
+                self.shared.url,
+                live.len(),
+                ids.len()
+            )));
+        }
+        Ok(Ok(live))
+    }
+
+    /// Takes a token and counts the view of `id` by `client` unless it is a
+    /// repeat within the window, on any instance: `(counted, live count)`.
+    /// The view goes into the next batch (one script run for the views
+    /// that arrived together); `counted` is true only once that script has
+    /// answered, which with `appendfsync always` is after Redis synced it
+    /// to disk. When this fails (Redis down, or no answer within the time
+    /// limit) the view may or may not have been counted, but never twice:
+    /// the mark and the count go together, so a retry within the window is
+    /// a repeat if it was.
+    pub async fn view(
+        &self,
+        client: ClientKey,
+        id: &str,
+    ) -> Result<Limited<(bool, u64)>, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let view = View {
+            bucket: rate_key(client),
+            mark: seen_key(client, id),
+            id: id.to_owned(),
+            reply,
+        };
+        let lost = || {
+            StoreError(format!(
+                "redis {}: the view's batch was not run",
+                self.shared.url
+            ))
+        };
+        self.views.send(view).await.map_err(|_| lost())?;
+        let [wait, counted, live] = answer.await.map_err(|_| lost())??;
+        match wait {
+            Some(0) => Ok(Ok((
+                counted == Some(1),
+                live.map_or(0, |n| u64::try_from(n).unwrap_or(0)),
+            ))),
+            Some(ms) if ms > 0 => Ok(Err(Duration::from_millis(ms.unsigned_abs()))),
+            _ => Err(StoreError(format!(
+                "redis {}: HINCRBY {KEY} {id} failed (does the field hold a number?)",
+                self.shared.url
+            ))),
         }
     }
+}
 
-    /// True when `client` has not viewed `id` within the window, on any
-    /// instance; the view is then remembered (atomically: of two requests
-    /// at once, one gets true).
-    pub async fn first_view(&self, client: ClientKey, id: &str) -> Result<bool, StoreError> {
-        if self.window.is_zero() {
-            return Ok(true);
+/// Takes the views queued while the previous batches were under way (up to
+/// [`MAX_BATCH`]) and runs them as one script, with at most [`IN_FLIGHT`]
+/// runs at once. Under light load a view is sent at once, alone; under
+/// load the batches grow by themselves, as the writer's do with SQLite.
+async fn batcher(shared: Arc<Shared>, mut queue: mpsc::Receiver<View>) {
+    let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
+    loop {
+        let Ok(permit) = in_flight.clone().acquire_owned().await else {
+            return;
+        };
+        let Some(first) = queue.recv().await else {
+            return;
+        };
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(view) => batch.push(view),
+                Err(_) => break,
+            }
         }
-        let mut set = redis::cmd("SET");
-        set.arg(seen_key(client, id))
-            .arg(1)
-            .arg("NX")
-            .arg("PX")
-            .arg(millis(self.window));
-        let answer: Option<String> = self.query(set).await?;
-        Ok(answer.is_some())
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let answers = shared.run_views(&batch).await;
+            let views = batch.len();
+            for (n, view) in batch.into_iter().enumerate() {
+                let answer = match &answers {
+                    Ok(values) => match values.get(3 * n..3 * n + 3) {
+                        Some(&[wait, counted, live]) => Ok([wait, counted, live]),
+                        _ => Err(StoreError(format!(
+                            "redis {}: {} values for {views} views",
+                            shared.url,
+                            values.len(),
+                        ))),
+                    },
+                    Err(e) => Err(e.clone()),
+                };
+                // The requester may have gone away; its view counts anyway.
+                let _ = view.reply.send(answer);
+            }
+            drop(permit);
+        });
     }
+}
 
-    /// Undoes [`RedisLimits::first_view`] for a view that was not stored, so
-    /// the client's retry can count. If Redis cannot be reached for this
-    /// either, the key expires with the window: the view is then not
-    /// counted at all rather than possibly twice.
-    pub async fn forget(&self, client: ClientKey, id: &str) -> Result<(), StoreError> {
-        if self.window.is_zero() {
-            return Ok(());
+impl Shared {
+    /// One script run for `views`.
+    async fn run_views(&self, views: &[View]) -> Result<Vec<Option<i64>>, StoreError> {
+        let mut keys = Vec::with_capacity(1 + 2 * views.len());
+        let mut args = Vec::with_capacity(2 + views.len());
+        keys.push(KEY);
+        args.push("count");
+        args.push(self.window.as_str());
+        for view in views {
+            keys.push(&view.bucket);
+            keys.push(&view.mark);
+            args.push(&view.id);
         }
-        let mut del = redis::cmd("DEL");
-        del.arg(seen_key(client, id));
-        let _: i64 = self.query(del).await?;
-        Ok(())
+        self.run(&keys, &args).await
     }
 
-    /// Takes a token from `client`'s shared bucket: `Ok(Ok(()))` when
-    /// allowed, `Ok(Err(wait))` when over the limit.
-    pub async fn check_rate(&self, client: ClientKey) -> Result<Result<(), Duration>, StoreError> {
-        let mut eval = redis::cmd("EVAL");
-        eval.arg(TOKEN_BUCKET)
-            .arg(1)
-            .arg(rate_key(client))
-            .arg(self.rate.to_string())
-            .arg(self.burst)
-            .arg(millis(self.bucket_ttl));
-        let wait: i64 = self.query(eval).await?;
-        Ok(match u64::try_from(wait) {
-            Ok(0) | Err(_) => Ok(()),
-            Ok(ms) => Err(Duration::from_millis(ms)),
-        })
-    }
-
-    async fn query<T: redis::FromRedisValue>(&self, cmd: redis::Cmd) -> Result<T, StoreError> {
-        let mut conn = self.conn.clone();
-        match tokio::time::timeout(READ_TIMEOUT, cmd.query_async::<T>(&mut conn)).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(StoreError(format!("redis {}: {e}", self.url))),
+    /// Runs the script with `keys` and, after the rate-limit arguments,
+    /// `args`; loads it again when Redis has lost it (a restart, `SCRIPT
+    /// FLUSH`): the refused call did nothing, so running it again is safe.
+    async fn run(&self, keys: &[&str], args: &[&str]) -> Result<Vec<Option<i64>>, StoreError> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed) % self.conns.len();
+        let mut conn = self.conns[n].clone();
+        let mut cmd = redis::cmd("EVALSHA");
+        cmd.arg(&self.sha)
+            .arg(keys.len())
+            .arg(keys)
+            .arg(&self.rate)
+            .arg(&self.burst)
+            .arg(&self.bucket_ttl)
+            .arg(args);
+        let call = async {
+            match cmd.query_async::<Vec<Option<i64>>>(&mut conn).await {
+                Err(e) if e.kind() == ErrorKind::Server(ServerErrorKind::NoScript) => {
+                    self.load(&mut conn).await?;
+                    cmd.query_async::<Vec<Option<i64>>>(&mut conn)
+                        .await
+                        .map_err(|e| self.error(&e))
+                }
+                answer => answer.map_err(|e| self.error(&e)),
+            }
+        };
+        match tokio::time::timeout(READ_TIMEOUT, call).await {
+            Ok(answer) => answer,
             Err(_) => Err(StoreError(format!(
                 "redis {}: no answer within {READ_TIMEOUT:?}",
                 self.url
             ))),
         }
     }
+
+    async fn load(&self, conn: &mut ConnectionManager) -> Result<String, StoreError> {
+        let mut load = redis::cmd("SCRIPT");
+        load.arg("LOAD").arg(SCRIPT);
+        let load = load.query_async::<String>(conn);
+        match tokio::time::timeout(READ_TIMEOUT, load).await {
+            Ok(Ok(sha)) => Ok(sha),
+            Ok(Err(e)) => Err(StoreError(format!(
+                "redis {}: cannot load the counter's script: {e}",
+                self.url
+            ))),
+            Err(_) => Err(StoreError(format!(
+                "redis {}: no answer to SCRIPT LOAD within {READ_TIMEOUT:?}",
+                self.url
+            ))),
+        }
+    }
+
+    fn error(&self, e: &redis::RedisError) -> StoreError {
+        StoreError(format!("redis {}: {e}", self.url))
+    }
+}
+
+/// `Some(wait)` when the script refused for the rate limit.
+fn limited(answer: &[Option<i64>]) -> Option<Duration> {
+    match answer.first() {
+        Some(Some(ms)) if *ms > 0 => Some(Duration::from_millis(ms.unsigned_abs())),
+        _ => None,
+    }
+}
+
+fn counts(values: &[Option<i64>]) -> Vec<u64> {
+    values
+        .iter()
+        .map(|n| n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        .collect()
 }
 
 fn millis(duration: Duration) -> u64 {

@@ -8,12 +8,15 @@
 //! it, each on its own connection:
 //!
 //! - [`RedisStore`] is the writer's [`Store`]: the blocking client (the
-//!   writer has its own OS thread), one `MULTI … HINCRBY … EXEC` per batch.
-//!   `HINCRBY` answers with the new value, so every acknowledged view comes
-//!   back with a total that includes the other instances' views.
-//! - [`RedisTotals`] serves request handlers: `HMGET` on an async,
-//!   multiplexed connection that reconnects by itself, so a list page sees
-//!   every instance's views without blocking the runtime's threads.
+//!   writer has its own OS thread). With Redis it reads the live counts at
+//!   start and when a publish adds ids; a view is not sent through it but
+//!   counted by the request handler's one script (`redis_limits.rs`), which
+//!   also takes the rate-limit token and sets the repeat-view mark, in one
+//!   round trip. Its `add_batch` (one `MULTI … HINCRBY … EXEC`) keeps the
+//!   [`Store`] contract.
+//! - [`connect_for_handlers`] opens the request handlers' connection: async,
+//!   multiplexed (concurrent requests are pipelined on it) and reconnecting
+//!   by itself, so a handler never blocks the runtime's threads.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -275,79 +278,25 @@ impl Store for RedisStore {
     }
 }
 
-/// The request handlers' side: fresh totals from Redis. Cloning is cheap
-/// and every clone shares one multiplexed connection.
-#[derive(Clone)]
-pub struct RedisTotals {
-    conn: ConnectionManager,
-    url: RedisUrl,
-}
-
-impl RedisTotals {
-    /// Connects now, so that start-up fails rather than the first request.
-    pub async fn connect(url: &RedisUrl) -> Result<Self, StoreError> {
-        // Few, short retries: a request waiting on a reconnect should fail
-        // within READ_TIMEOUT rather than wait out a long back-off.
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_response_timeout(Some(READ_TIMEOUT))
-            .set_number_of_retries(2)
-            .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_with_config(url.client()?, config)
-            .await
-            .map_err(|e| {
-                StoreError(format!(
-                    "cannot connect to Redis at {url} ({e}); check --redis and that the server is running"
-                ))
-            })?;
-        Ok(RedisTotals {
-            conn,
-            url: url.clone(),
+/// Opens the request handlers' connection: async and multiplexed (every
+/// request in flight shares it, so concurrent requests are pipelined), and
+/// it reconnects by itself. `redis_limits.rs` runs the per-request script on
+/// it. Connects now, so that start-up fails rather than the first request.
+pub(crate) async fn connect_for_handlers(url: &RedisUrl) -> Result<ConnectionManager, StoreError> {
+    // Few, short retries: a request waiting on a reconnect should fail
+    // within READ_TIMEOUT rather than wait out a long back-off.
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(READ_TIMEOUT))
+        .set_number_of_retries(2)
+        .set_max_delay(Duration::from_millis(500));
+    ConnectionManager::new_with_config(url.client()?, config)
+        .await
+        .map_err(|e| {
+            StoreError(format!(
+                "cannot connect to Redis at {url} ({e}); check --redis and that the server is running"
+            ))
         })
-    }
-
-    /// The shared connection and the URL for the log, for the repeat-view
-    /// window and the rate limit in Redis (`redis_limits.rs`).
-    pub(crate) fn connection(&self) -> (ConnectionManager, RedisUrl) {
-        (self.conn.clone(), self.url.clone())
-    }
-
-    /// The live count of each id, in order (0 for one never counted), in
-    /// one round trip.
-    pub async fn live_counts(&self, ids: &[&str]) -> Result<Vec<u64>, StoreError> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut conn = self.conn.clone();
-        let mut hmget = redis::cmd("HMGET");
-        hmget.arg(KEY).arg(ids);
-        let read = tokio::time::timeout(
-            READ_TIMEOUT,
-            hmget.query_async::<Vec<Option<i64>>>(&mut conn),
-        );
-        let values = match read.await {
-            Ok(Ok(values)) => values,
-            Ok(Err(e)) => return Err(StoreError(format!("redis {}: {e}", self.url))),
-            Err(_) => {
-                return Err(StoreError(format!(
-                    "redis {}: no answer within {READ_TIMEOUT:?}",
-                    self.url
-                )))
-            }
-        };
-        if values.len() != ids.len() {
-            return Err(StoreError(format!(
-                "redis {}: HMGET returned {} values for {} ids",
-                self.url,
-                values.len(),
-                ids.len()
-            )));
-        }
-        Ok(values
-            .into_iter()
-            .map(|n| n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
-            .collect())
-    }
 }
 
 #[cfg(test)]

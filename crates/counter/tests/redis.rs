@@ -547,3 +547,228 @@ async fn a_publish_is_picked_up_with_redis() {
     assert_eq!(server.total("alpha").await, ALPHA_BASE);
     assert_eq!(redis.views(), views(&[("beta", 2), ("new-one", 1)]));
 }
+
+/// Calls of `command` since the last `CONFIG RESETSTAT`, from `INFO
+/// commandstats` (0 when never called).
+fn command_calls(redis: &RedisServer, command: &str) -> u64 {
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut redis.connection())
+        .expect("INFO");
+    let prefix = format!("cmdstat_{command}:calls=");
+    info.lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .and_then(|rest| rest.split(',').next())
+        .map_or(0, |calls| calls.parse().expect("a number of calls"))
+}
+
+/// With Redis every API request is one script run (one round trip): the
+/// rate-limit token, the repeat-view mark and the count (or the totals)
+/// together. Requests refused before any work still take their token in
+/// one script of their own; /healthz does not touch Redis.
+#[tokio::test]
+async fn every_api_request_is_one_redis_script() {
+    let Some(redis) = RedisServer::start("every_api_request_is_one_redis_script") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    let _: () = redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .query(&mut redis.connection())
+        .expect("CONFIG RESETSTAT");
+
+    assert!(server.view("alpha", "203.0.113.1").await.counted());
+    assert!(!server.view("alpha", "203.0.113.1").await.counted());
+    let bot = server
+        .post("alpha", Some("203.0.113.2"), Some("Googlebot/2.1"))
+        .await;
+    assert_eq!((bot.counted(), bot.views()), (false, ALPHA_BASE + 1));
+    assert_eq!(
+        server.totals(&["alpha", "beta", "nope"]).await,
+        json!({ "views": { "alpha": ALPHA_BASE + 1, "beta": 0 }, "unknown": ["nope"] })
+    );
+    let unknown = server.view("no-such-bulletin", "203.0.113.1").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let (status, _) = server.totals_raw("ids=bad%20id").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = server.totals_raw("nothing=1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let health = server
+        .http
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(health.status(), StatusCode::OK);
+
+    assert_eq!(command_calls(&redis, "evalsha"), 7);
+    // Nothing outside the script: no separate rate-limit EVAL, no HMGET
+    // of totals (a script's own commands are counted under their names,
+    // so only commands the script never runs can be checked this way).
+    assert_eq!(command_calls(&redis, "eval"), 0);
+    assert_eq!(command_calls(&redis, "exec"), 0);
+    assert_eq!(command_calls(&redis, "hgetall"), 0);
+    assert_eq!(redis.views(), views(&[("alpha", 1)]));
+}
+
+/// Refused requests (unknown id, bad query) and reads of totals take a
+/// token from the bucket the instances share, as counted views do, and a
+/// client over its rate is answered 429 before anything is checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_api_request_takes_a_shared_token() {
+    let Some(redis) = RedisServer::start("every_api_request_takes_a_shared_token") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let limit = ["--trust-proxy", "--rate", "0.01", "--burst", "3"];
+    let a = sandbox.start_redis(&redis.url(), &limit).await;
+    let b = sandbox.start_redis(&redis.url(), &limit).await;
+    // totals_raw reads as 192.0.2.250.
+    let reader = "192.0.2.250";
+    assert_eq!(
+        a.view("no-such-bulletin", reader).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let (status, body) = b.totals_raw("ids=alpha").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(a.view("alpha", reader).await.counted());
+    // The bucket is empty on both instances, for every kind of request.
+    for server in [&a, &b] {
+        for id in ["beta", "no-such-bulletin"] {
+            let limited = server.view(id, reader).await;
+            assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{limited:?}");
+        }
+        let (status, body) = server.totals_raw("ids=bad%20id").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    }
+    assert_eq!(redis.views(), views(&[("alpha", 1)]));
+}
+
+/// Redis forgets loaded scripts on a restart or `SCRIPT FLUSH`; the
+/// service loads its script again and the refused call is run once more
+/// (it did nothing), so no view is lost or counted twice.
+#[tokio::test]
+async fn the_script_is_loaded_again_when_redis_lost_it() {
+    let Some(redis) = RedisServer::start("the_script_is_loaded_again_when_redis_lost_it") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    assert!(server.view("alpha", "203.0.113.1").await.counted());
+    let _: () = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query(&mut redis.connection())
+        .expect("SCRIPT FLUSH");
+    let again = server.view("alpha", "203.0.113.1").await;
+    assert_eq!((again.counted(), again.views()), (false, ALPHA_BASE + 1));
+    let _: () = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query(&mut redis.connection())
+        .expect("SCRIPT FLUSH");
+    let other = server.view("alpha", "203.0.113.2").await;
+    assert_eq!((other.counted(), other.views()), (true, ALPHA_BASE + 2));
+    assert_eq!(redis.views(), views(&[("alpha", 2)]));
+}
+
+/// The repeat-view mark and the count are one atomic script: when the
+/// count cannot be added (a hash field made unusable by hand after the
+/// start-up check), the view is answered 503 and leaves no mark, so the
+/// reader's retry counts once the field is repaired.
+#[tokio::test]
+async fn a_view_that_cannot_be_stored_leaves_no_mark() {
+    let Some(redis) = RedisServer::start("a_view_that_cannot_be_stored_leaves_no_mark") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let server = sandbox.start_redis(&redis.url(), &["--trust-proxy"]).await;
+    let hset = |value: &str| {
+        let _: i64 = redis::cmd("HSET")
+            .arg("pufa:views")
+            .arg("alpha")
+            .arg(value)
+            .query(&mut redis.connection())
+            .expect("HSET");
+    };
+    hset("many");
+    let failed = server.view("alpha", "203.0.113.1").await;
+    assert_eq!(failed.status, StatusCode::SERVICE_UNAVAILABLE, "{failed:?}");
+    assert_eq!(failed.body["error"], "unavailable");
+    assert!(keys_with_ttl(&redis, "pufa:seen:*").is_empty());
+    let log = server.log_text();
+    assert!(log.contains("a view was not stored"), "{log}");
+
+    hset("0");
+    let retried = server.view("alpha", "203.0.113.1").await;
+    assert_eq!((retried.counted(), retried.views()), (true, ALPHA_BASE + 1));
+    assert!(!server.view("alpha", "203.0.113.1").await.counted());
+    assert_eq!(redis.views(), views(&[("alpha", 1)]));
+}
+
+/// `--window 0` counts every view with Redis too, and sets no marks.
+#[tokio::test]
+async fn window_zero_counts_every_view_with_redis() {
+    let Some(redis) = RedisServer::start("window_zero_counts_every_view_with_redis") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let server = sandbox
+        .start_redis(&redis.url(), &["--trust-proxy", "--window", "0"])
+        .await;
+    for n in 1..=3 {
+        let posted = server.view("beta", "203.0.113.1").await;
+        assert_eq!((posted.counted(), posted.views()), (true, n));
+    }
+    assert!(keys_with_ttl(&redis, "pufa:seen:*").is_empty());
+    assert_eq!(redis.views(), views(&[("beta", 3)]));
+}
+
+/// Views arriving together are counted by one script run for the batch;
+/// each still takes its own token from its client's bucket, in order, and
+/// is judged against the marks set before it in the same batch: 24
+/// simultaneous views by one reader of three bulletins with `--burst 5`
+/// get exactly 5 answers and 19 × 429, and of the 5 only the first view of
+/// each bulletin counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_views_in_one_batch_keep_the_limits() {
+    let Some(redis) = RedisServer::start("simultaneous_views_in_one_batch_keep_the_limits") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let limit = ["--trust-proxy", "--rate", "0.01", "--burst", "5"];
+    let server = Arc::new(sandbox.start_redis(&redis.url(), &limit).await);
+    let ids = ["alpha", "beta", "gamma-2_x"];
+    let mut posts = tokio::task::JoinSet::new();
+    for n in 0..24 {
+        let server = server.clone();
+        posts.spawn(async move { (n % 3, server.view(ids[n % 3], "203.0.113.9").await) });
+    }
+    let mut answered = [0u64; 3];
+    let mut counted = [0u64; 3];
+    let mut limited = 0;
+    while let Some(result) = posts.join_next().await {
+        let (bulletin, posted) = result.expect("post finished");
+        match posted.status {
+            StatusCode::OK => {
+                answered[bulletin] += 1;
+                counted[bulletin] += u64::from(posted.counted());
+            }
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            other => panic!("{other}: {posted:?}"),
+        }
+    }
+    assert_eq!((answered.iter().sum::<u64>(), limited), (5, 19));
+    let mut stored = Vec::new();
+    for bulletin in 0..3 {
+        // A bulletin with answers counted exactly once; one without none.
+        assert_eq!(
+            counted[bulletin],
+            answered[bulletin].min(1),
+            "{ids:?}[{bulletin}]"
+        );
+        if counted[bulletin] == 1 {
+            stored.push((ids[bulletin], 1));
+        }
+    }
+    assert_eq!(redis.views(), views(&stored));
+}

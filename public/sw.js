@@ -46,6 +46,7 @@ function isAppRoute(path) {
     path === "" ||
     path === "index.html" ||
     path === "search" ||
+    path === "sitemap" ||
     /^channel\/[^/]+(\/[^/]+)?\/?$/.test(path) ||
     /^article\/[^/]+\/?$/.test(path)
   );
@@ -154,7 +155,10 @@ async function warm(version) {
     const response = await fetch(url).catch(() => null);
     if (response && (await sound(response, name))) await data.put(url, response);
   }
-  for (const cache of [data, await caches.open(SEARCH)]) {
+  // The search cache only once a search has made it.
+  const caches_ = [data];
+  if (await caches.has(SEARCH)) caches_.push(await caches.open(SEARCH));
+  for (const cache of caches_) {
     for (const key of await cache.keys()) {
       const path = rel(key.url);
       if (path.startsWith("data/v/") && !path.startsWith(prefix)) await cache.delete(key);

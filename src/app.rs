@@ -12,6 +12,7 @@ use leptos_router::path;
 use crate::api::AppError;
 use crate::components::error_view::ErrorView;
 use crate::components::frame::{DateBar, SiteFooter, SiteHeader};
+use crate::components::leave_notice::LeaveNotice;
 use crate::components::reading::provide_reading_prefs;
 use crate::pages::{ArticlePage, ChannelPage, HomePage, NotFoundPage, SearchPage};
 use crate::paths;
@@ -42,9 +43,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("channel/:id/:page") view=ChannelPage/>
                     <Route path=path!("article/:id") view=ArticlePage/>
                     <Route path=path!("search") view=SearchPage/>
+                    <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
                 </Routes>
             </main>
             {move || edition.get().map(|e| view! { <SiteFooter edition=e/> })}
+            <LeaveNotice/>
         </Router>
     }
 }

@@ -46,6 +46,11 @@ pub fn search(query: &str) -> String {
     site().search(query)
 }
 
+/// 网站地图: every channel on one page.
+pub fn sitemap() -> String {
+    site().sitemap()
+}
+
 pub fn target(t: &Target) -> String {
     site().target(t)
 }

@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Script};
-use pufa_core::meta::SiteRoot;
+use pufa_core::meta::{site_tags, SiteRoot};
+use pufa_core::Site;
 
 use crate::paths;
 
@@ -39,15 +40,26 @@ pub fn PageMeta(
     }
 }
 
+/// Government meta tags (`<meta name=… content=…>`) as given.
+#[component]
+pub fn GovTags(tags: Vec<(&'static str, String)>) -> impl IntoView {
+    tags.into_iter()
+        .map(|(name, content)| view! { <Meta name=name content=content/> })
+        .collect_view()
+}
+
+/// The tags of every page (`SiteName`, `SiteDomain`, `SiteIDCode`), from
+/// the frame, so each is there once whatever the route.
+#[component]
+pub fn SiteMeta(site: Site) -> impl IntoView {
+    view! { <GovTags tags=site_tags(&site)/> }
+}
+
 /// The government article tags and the JSON-LD of an article page.
 #[component]
 pub fn ArticleMeta(tags: Vec<(&'static str, String)>, json_ld: String) -> impl IntoView {
-    let tags = tags
-        .into_iter()
-        .map(|(name, content)| view! { <Meta name=name content=content/> })
-        .collect_view();
     view! {
-        {tags}
+        <GovTags tags=tags/>
         // A data block, never executed; its text is set through the DOM.
         <Script type_="application/ld+json">{json_ld}</Script>
     }

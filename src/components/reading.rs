@@ -1,13 +1,16 @@
-//! Reading controls: 字号 大/中/小 and 长辈模式 (issue #5).
+//! Reading controls: 字号 大/中/小 and 长辈模式 (issue #5), and within
+//! 长辈模式 the 大鼠标 switch (issue #14).
 //!
-//! The choice lives on `<html>` as `data-font` and `data-elder`, which the
-//! stylesheet reads, and in localStorage, which `public/prefs.js` reads
-//! before the first paint of the next visit.
+//! The choice lives on `<html>` as `data-font`, `data-elder` and
+//! `data-cursor`, which the stylesheet reads (the large cursor only in
+//! 长辈模式), and in localStorage, which `public/prefs.js` reads before the
+//! first paint of the next visit.
 
 use leptos::prelude::*;
 
 const FONT_KEY: &str = "pufa.fontSize";
 const ELDER_KEY: &str = "pufa.elder";
+const CURSOR_KEY: &str = "pufa.cursor";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FontSize {
@@ -38,6 +41,8 @@ impl FontSize {
 pub struct ReadingPrefs {
     pub font: RwSignal<FontSize>,
     pub elder: RwSignal<bool>,
+    /// 大鼠标, shown and applied in 长辈模式.
+    pub cursor: RwSignal<bool>,
 }
 
 fn root() -> Option<web_sys::Element> {
@@ -51,7 +56,7 @@ fn storage() -> Option<web_sys::Storage> {
 /// Read the choices `prefs.js` already applied, and keep `<html>` and
 /// localStorage in step with later changes.
 pub fn provide_reading_prefs() -> ReadingPrefs {
-    let (font, elder) = match root() {
+    let (font, elder, cursor) = match root() {
         Some(r) => (
             match r.get_attribute("data-font").as_deref() {
                 Some("large") => FontSize::Large,
@@ -59,15 +64,17 @@ pub fn provide_reading_prefs() -> ReadingPrefs {
                 _ => FontSize::Medium,
             },
             r.has_attribute("data-elder"),
+            r.get_attribute("data-cursor").as_deref() == Some("large"),
         ),
-        None => (FontSize::Medium, false),
+        None => (FontSize::Medium, false, false),
     };
     let prefs = ReadingPrefs {
         font: RwSignal::new(font),
         elder: RwSignal::new(elder),
+        cursor: RwSignal::new(cursor),
     };
     Effect::new(move |_| {
-        let (font, elder) = (prefs.font.get(), prefs.elder.get());
+        let (font, elder, cursor) = (prefs.font.get(), prefs.elder.get(), prefs.cursor.get());
         if let Some(r) = root() {
             let _ = match font.attr() {
                 Some(v) => r.set_attribute("data-font", v),
@@ -78,6 +85,11 @@ pub fn provide_reading_prefs() -> ReadingPrefs {
             } else {
                 r.remove_attribute("data-elder")
             };
+            let _ = if cursor {
+                r.set_attribute("data-cursor", "large")
+            } else {
+                r.remove_attribute("data-cursor")
+            };
         }
         if let Some(s) = storage() {
             // Storage can be full or blocked; the choice then lasts the visit.
@@ -86,13 +98,18 @@ pub fn provide_reading_prefs() -> ReadingPrefs {
                 None => s.remove_item(FONT_KEY),
             };
             let _ = s.set_item(ELDER_KEY, if elder { "1" } else { "0" });
+            let _ = if cursor {
+                s.set_item(CURSOR_KEY, "large")
+            } else {
+                s.remove_item(CURSOR_KEY)
+            };
         }
     });
     provide_context(prefs);
     prefs
 }
 
-/// 字号 大 中 小 and the 长辈模式 switch.
+/// 字号 大 中 小, the 长辈模式 switch and, in 长辈模式, 大鼠标.
 #[component]
 pub fn ReadingControls() -> impl IntoView {
     let Some(prefs) = use_context::<ReadingPrefs>() else {
@@ -130,6 +147,20 @@ pub fn ReadingControls() -> impl IntoView {
                     {move || if prefs.elder.get() { "开" } else { "关" }}
                 </span>
             </button>
+            <Show when=move || prefs.elder.get()>
+                <button
+                    type="button"
+                    class="cursor-switch"
+                    role="switch"
+                    aria-checked=move || prefs.cursor.get().to_string()
+                    on:click=move |_| prefs.cursor.update(|c| *c = !*c)
+                >
+                    "大鼠标"
+                    <span class="switch-state" aria-hidden="true">
+                        {move || if prefs.cursor.get() { "开" } else { "关" }}
+                    </span>
+                </button>
+            </Show>
         </div>
     }
     .into_any()

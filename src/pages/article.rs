@@ -15,6 +15,7 @@ use crate::components::article::{ArticleView, Neighbour};
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::bulletin_list::{BulletinList, ListItem};
 use crate::components::meta::{site_root, ArticleMeta, PageMeta};
+use crate::components::read_aloud::{pieces, ReadAloud, ReadAloudControls};
 use crate::components::share::{ArticleAddress, ArticleTools};
 use crate::state::{load_page, SharedEdition};
 
@@ -57,6 +58,8 @@ fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
     let title = page_title(&bulletin.title, &catalog.site.name);
     let tools_title = bulletin.title.clone();
     let tools_url = url.clone();
+    // 语音阅读: stops when this article leaves the screen.
+    let speech = ReadAloud::new(pieces(&bulletin));
     view! {
         <Title text=title.clone()/>
         <PageMeta
@@ -77,7 +80,9 @@ fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
                 prev=file.prev.map(Neighbour::from)
                 next=file.next.map(Neighbour::from)
                 live_views=live
+                reading=speech.current()
             >
+                <ReadAloudControls speech=speech/>
                 <ArticleTools title=tools_title url=tools_url/>
             </ArticleView>
             {(!related.is_empty()).then(|| view! {

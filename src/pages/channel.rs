@@ -14,7 +14,7 @@ use super::{page_title, show_page, NotFound};
 use crate::api;
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::bulletin_list::{BulletinList, ListItem};
-use crate::components::meta::{site_root, PageMeta};
+use crate::components::meta::{site_root, GovTags, PageMeta};
 use crate::components::pager::PagerNav;
 use crate::paths;
 use crate::state::{load_page, SharedEdition};
@@ -72,7 +72,7 @@ fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
     };
     let site_name = catalog.site.name.clone();
     let url = site_root().channel_page(&id, pager.page);
-    let description = format!("{site_name}「{}」栏目文章列表。", channel.name);
+    let description = pufa_core::meta::column_description(catalog, &id);
     let channel_id = id.clone();
     view! {
         <Title text=page_title(&title, &site_name)/>
@@ -82,6 +82,7 @@ fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
             url=url
             site_name=site_name.clone()
         />
+        <GovTags tags=pufa_core::meta::column_tags(catalog, &id)/>
         <div class="wrap">
             <Breadcrumb crumbs=channel_trail(catalog, &id)/>
             <h1 class="channel-title">{channel.name.clone()}</h1>

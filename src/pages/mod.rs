@@ -7,12 +7,14 @@ mod channel;
 mod home;
 mod not_found;
 mod search;
+mod sitemap;
 
 pub use article::ArticlePage;
 pub use channel::ChannelPage;
 pub use home::HomePage;
 pub use not_found::{NotFound, NotFoundPage};
 pub use search::{SearchCache, SearchPage};
+pub use sitemap::SitemapPage;
 
 use leptos::prelude::*;
 

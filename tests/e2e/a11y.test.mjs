@@ -220,7 +220,8 @@ test("an article carries the government meta tags, OpenGraph, canonical URL and 
   assert.deepEqual(meta.names.ColumnName, ["新洲区"]);
   assert.deepEqual(meta.names.ArticleTitle, [SEED_TITLE]);
   assert.deepEqual(meta.names.PubDate, ["2021-07-26 09:33"]);
-  assert.deepEqual(meta.names.ContentSource, [SITE_NAME]);
+  // The seed names no source: ContentSource says what the page shows as 来源.
+  assert.deepEqual(meta.names.ContentSource, ["未注明"]);
   assert.deepEqual(meta.names.Keywords, ["普法动态,新洲区,普法"]);
   assert.deepEqual(meta.names.Url, [url]);
   assert.equal(meta.names.description.length, 1, "one description, not one per visited page");

@@ -11,6 +11,10 @@ import { controlled, controlledPage, LAUNCH, nextShell, ready, ROOT, SEED_ID, SE
 
 const OPENED = "2023-huangpi-bawu-pufa-zhongqi-pinggu";
 const OPENED_TITLE = "黄陂区开展“八五”普法中期评估工作";
+/** Never opened, nor a result of the search below (whose snippets fetch
+ *  their articles' files). */
+const NEVER = "2016-yianshifa-renshen-anquan-baohuling";
+const NEVER_TITLE = "遭受家庭暴力怎么办？法院发出人身安全保护令";
 const OFFLINE_NOTICE = "当前处于离线状态，显示的是缓存内容";
 const SUB = join(ROOT, "target", "dist-pufa");
 
@@ -50,14 +54,14 @@ async function offlineJourney(h) {
   assert.equal(await text(page, ".notice.offline"), OFFLINE_NOTICE);
 
   // Never opened: a plain message and the way back, not a blank page.
-  await page.goto(h.url(`/article/${SEED_ID}`));
+  await page.goto(h.url(`/article/${NEVER}`));
   assert.equal(await text(page, "[role=alert] h1"), "离线时无法打开此页");
   assert.equal(await page.locator(".site-header .channel-nav a").count(), 4);
 
   await page.context().setOffline(false);
   await page.waitForSelector(".notice.offline", { state: "detached" });
   await page.locator("button", { hasText: "重试" }).click();
-  assert.equal(await text(page, "h1"), SEED_TITLE);
+  assert.equal(await text(page, "h1"), NEVER_TITLE);
   // The offline page's data request is the only failure the console saw.
   assert.deepEqual(page.problems.filter((p) => !/status of 504/.test(p)), []);
   return page;

@@ -96,6 +96,47 @@ struct SiteSection {
     counter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     per_page: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    leave_notice: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    identity: Option<IdentityToml>,
+}
+
+/// `[site.identity]`: the footer's identity block (docs/content.md). The
+/// names are those of `site.json`; pufa-core checks the values.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct IdentityToml {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sponsor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    organizer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    site_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    icp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    police: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    police_emblem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dangzheng_image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dangzheng_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    jiucuo_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contact_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contact_name: Option<String>,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -103,6 +144,12 @@ struct SiteSection {
 struct ChannelToml {
     id: String,
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    column_type: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     children: Vec<ChannelToml>,
 }
@@ -152,11 +199,104 @@ pub fn load_site(dir: &Path) -> Result<SiteData, Problem> {
         field: String::new(),
         message: format!("无法读取站点文件：{e}"),
     })?;
-    let raw: SiteToml = toml::from_str(&src).map_err(|e| toml_problem(&path, &src, 1, &e))?;
+    let mut raw: SiteToml = toml::from_str(&src).map_err(|e| {
+        let mut p = toml_problem(&path, &src, 1, &e);
+        p.field = unknown_key_field(&src, &p);
+        p
+    })?;
+    // The identity images must be files of media/; the shared rules check
+    // the final (hashed) name the build gives them, so they see a
+    // placeholder and the operator's names go back afterwards.
+    let media_dir = dir.join(MEDIA_DIR);
+    let mut images: Vec<(&'static str, String)> = Vec::new();
+    if let Some(id) = raw.site.identity.as_mut() {
+        for (key, slot) in [
+            ("police_emblem", &mut id.police_emblem),
+            ("dangzheng_image", &mut id.dangzheng_image),
+        ] {
+            let Some(src_name) = slot.as_ref().map(|s| s.trim().to_string()) else {
+                continue;
+            };
+            if src_name.is_empty() {
+                continue;
+            }
+            let name = src_name
+                .strip_prefix("media/")
+                .filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && !n.starts_with('.'));
+            let problem = |message: String| Problem {
+                file: path.clone(),
+                line: key_line_in(&src, key),
+                field: format!("site.identity.{key}"),
+                message,
+            };
+            match name {
+                None => {
+                    return Err(problem(format!(
+                        "图片“{src_name}”应放在 {MEDIA_DIR}/ 文件夹里，并写成 media/文件名"
+                    )))
+                }
+                Some(n) if !media_dir.join(n).is_file() => {
+                    return Err(problem(format!("找不到图片文件 {MEDIA_DIR}/{n}")))
+                }
+                Some(_) => {}
+            }
+            images.push((key, src_name));
+            *slot = Some("media/unchecked".into());
+        }
+    }
     // One set of rules: the TOML is checked by the decoder of the compiled
     // site.json, then the field it names is found again in the TOML.
     let json = serde_json::to_string(&raw).unwrap_or_default();
-    decode_site(&json).map_err(|e| site_problem(&path, &src, &json, e))
+    let mut site = decode_site(&json).map_err(|e| site_problem(&path, &src, &json, e))?;
+    let identity = &mut site.site.identity;
+    for (key, name) in images {
+        match key {
+            "police_emblem" => identity.police_emblem = Some(name),
+            _ => {
+                if let Some(badge) = identity.dangzheng.as_mut() {
+                    badge.image = name;
+                }
+            }
+        }
+    }
+    Ok(site)
+}
+
+/// The line of the first `key = …` in a TOML text.
+fn key_line_in(src: &str, key: &str) -> Option<usize> {
+    src.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
+        })
+        .map(|i| i + 1)
+}
+
+/// For an unknown key of `site.toml`, its path (`site.identity.sponsr`):
+/// the table header above its line and the key the message names.
+fn unknown_key_field(src: &str, p: &Problem) -> String {
+    let (Some(line), Some(rest)) = (p.line, p.message.strip_prefix("不认识的字段 ")) else {
+        return p.field.clone();
+    };
+    let key = rest
+        .split('（')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('`');
+    let table = src
+        .lines()
+        .take(line)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    }
 }
 
 /// Move a [`DataError`] raised on the JSON form of `site.toml` back to the
@@ -187,15 +327,27 @@ fn site_problem(path: &Path, toml_src: &str, json: &str, e: DataError) -> Proble
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     };
-    let line = toml_src
-        .lines()
-        .position(|l| {
-            let l = l.trim_start();
-            l.starts_with(key)
-                && l[key.len()..].trim_start().starts_with('=')
-                && wanted.as_ref().is_none_or(|w| l.contains(w.as_str()))
-        })
-        .map(|i| i + 1);
+    let find = |value: bool| {
+        toml_src
+            .lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.starts_with(key)
+                    && l[key.len()..].trim_start().starts_with('=')
+                    && (!value || wanted.as_ref().is_none_or(|w| l.contains(w.as_str())))
+            })
+            .map(|i| i + 1)
+    };
+    // The key with its value; else the key (a value the loader replaced,
+    // such as an image name); else, for a missing key, its table's header.
+    let line = find(true).or_else(|| find(false)).or_else(|| {
+        let table = e.field.rsplit_once('.').map(|(t, _)| t)?;
+        let header = format!("[{table}]");
+        toml_src
+            .lines()
+            .position(|l| l.trim() == header)
+            .map(|i| i + 1)
+    });
     Problem {
         file: path.to_path_buf(),
         line,
@@ -475,9 +627,29 @@ pub fn site_file(data: &SiteData) -> String {
         ChannelToml {
             id: c.id.clone(),
             name: c.name.clone(),
+            description: c.description.clone(),
+            keywords: c.keywords.clone(),
+            column_type: c.column_type.clone(),
             children: c.children.iter().map(channel).collect(),
         }
     }
+    let id = &data.site.identity;
+    let identity = (!id.is_empty()).then(|| IdentityToml {
+        sponsor: id.sponsor.clone(),
+        organizer: id.organizer.clone(),
+        phone: id.phone.clone(),
+        address: id.address.clone(),
+        email: id.email.clone(),
+        site_code: id.site_code.clone(),
+        icp: id.icp.clone(),
+        police: id.police.clone(),
+        police_emblem: id.police_emblem.clone(),
+        dangzheng_image: id.dangzheng.as_ref().map(|b| b.image.clone()),
+        dangzheng_url: id.dangzheng.as_ref().map(|b| b.url.clone()),
+        jiucuo_url: id.jiucuo_url.clone(),
+        contact_url: id.contact.as_ref().map(|l| l.url.clone()),
+        contact_name: id.contact.as_ref().map(|l| l.name.clone()),
+    });
     let raw = SiteToml {
         site: SiteSection {
             name: data.site.name.clone(),
@@ -485,6 +657,9 @@ pub fn site_file(data: &SiteData) -> String {
             counter: data.site.counter.clone(),
             per_page: (data.site.per_page != pufa_core::DEFAULT_PER_PAGE)
                 .then_some(data.site.per_page),
+            leave_notice: (!data.site.leave_notice).then_some(false),
+            url: data.site.url.clone(),
+            identity,
         },
         channels: data.channels.iter().map(channel).collect(),
         links: data

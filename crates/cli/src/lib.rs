@@ -6,5 +6,6 @@ pub mod build;
 pub mod content;
 pub mod convert;
 pub mod import;
+pub mod links;
 pub mod markdown;
 pub mod new;

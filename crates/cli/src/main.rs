@@ -6,13 +6,13 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use pufa_cli::content::{self, Problem};
-use pufa_cli::{build, convert, import, new};
+use pufa_cli::{build, convert, import, links, new};
 
 #[derive(Parser)]
 #[command(
     name = "pufa",
     version,
-    about = "普法动态内容工具：检查、编译、新建文章"
+    about = "普法动态内容工具：检查、编译、新建、导入文章"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -50,6 +50,10 @@ enum Command {
     Check {
         #[command(flatten)]
         content: ContentArg,
+        /// Then request every external link (friendly links, URL settings): report broken
+        /// ones (exit status 1) and redirected ones (warnings, with the address to use)
+        #[arg(long)]
+        links: bool,
     },
     /// Start a new bulletin file with a fresh id and the current Beijing time
     New {
@@ -186,13 +190,53 @@ fn load(dir: &Path) -> Result<content::Content, ExitCode> {
     content::load(dir).map_err(|problems| report(&problems))
 }
 
+/// `pufa check --links`: every external link requested, one line per place
+/// it is written; broken links fail the check, redirects are warnings.
+fn check_links(dir: &Path) -> ExitCode {
+    let found = match links::collect(dir) {
+        Ok(f) => f,
+        Err(p) => return report(&[p]),
+    };
+    let timeout = std::env::var("PUFA_LINK_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(links::TIMEOUT, std::time::Duration::from_secs_f64);
+    let reports = links::check(&found, timeout, links::PARALLEL);
+    for r in &reports {
+        for line in r.lines() {
+            match r.outcome {
+                links::Outcome::Ok => println!("{line}"),
+                _ => eprintln!("{line}"),
+            }
+        }
+    }
+    let (ok, moved, broken) = links::summary(&reports);
+    println!(
+        "pufa check --links: {} 个外部链接：{ok} 个正常，{moved} 个已跳转，{broken} 个无法访问。",
+        reports.len()
+    );
+    if broken > 0 {
+        eprintln!("pufa: 有无法访问的链接，请修改或删除后再试。");
+        ExitCode::FAILURE
+    } else {
+        if moved > 0 {
+            eprintln!("pufa: 已跳转的链接仍可使用，建议改为跳转后的地址。");
+        }
+        ExitCode::SUCCESS
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { content } => match load(&content.dir()) {
+        Command::Check { content, links } => match load(&content.dir()) {
             Ok(c) => {
                 println!("pufa check: {} 篇文章，没有发现错误。", c.bulletins.len());
-                ExitCode::SUCCESS
+                if links {
+                    check_links(&c.dir)
+                } else {
+                    ExitCode::SUCCESS
+                }
             }
             Err(code) => code,
         },

@@ -28,14 +28,16 @@ use serde_json::{json, Value};
 
 use crate::decode::{decode_bulletin_at, serde_message, serde_position};
 use crate::error::DataError;
-use crate::model::{Block, Bulletin, Channel, SiteData};
+use crate::model::{Block, Bulletin, Channel, Identity, SiteData};
 use crate::store::Catalog;
 
 /// The layout and meaning of the compiled files. An app that meets another
 /// format asks the reader to update instead of misreading the data; raise
 /// it whenever a file changes in a way an older app cannot read.
 /// 2: `search.json` (the whole archive) replaced by the index in pieces.
-pub const FORMAT: u32 = 2;
+/// 3: `site.json` may carry `site.url`, `site.identity` and the channels'
+/// `description`, `keywords` and `column_type` (issue #14).
+pub const FORMAT: u32 = 3;
 
 /// The one file that is never cached: it names the current version.
 pub const VERSION_FILE: &str = "version.json";
@@ -220,6 +222,15 @@ pub fn encode_site(data: &SiteData) -> Value {
         if !c.children.is_empty() {
             v["children"] = c.children.iter().map(channel).collect();
         }
+        if let Some(d) = &c.description {
+            v["description"] = json!(d);
+        }
+        if !c.keywords.is_empty() {
+            v["keywords"] = json!(c.keywords);
+        }
+        if let Some(t) = &c.column_type {
+            v["column_type"] = json!(t);
+        }
         v
     }
     let mut site = json!({
@@ -230,11 +241,52 @@ pub fn encode_site(data: &SiteData) -> Value {
     if let Some(c) = &data.site.counter {
         site["counter"] = json!(c);
     }
+    if !data.site.leave_notice {
+        site["leave_notice"] = json!(false);
+    }
+    if let Some(u) = &data.site.url {
+        site["url"] = json!(u);
+    }
+    if !data.site.identity.is_empty() {
+        site["identity"] = encode_identity(&data.site.identity);
+    }
     json!({
         "site": site,
         "channels": data.channels.iter().map(channel).collect::<Vec<_>>(),
         "links": data.links.iter().map(|l| json!({ "name": l.name, "url": l.url })).collect::<Vec<_>>(),
     })
+}
+
+/// `site.identity` in the shape `decode_site` reads (and `site.toml`
+/// writes): only the items that are set.
+pub fn encode_identity(id: &Identity) -> Value {
+    let mut v = serde_json::Map::new();
+    let mut put = |key: &str, value: &Option<String>| {
+        if let Some(x) = value {
+            v.insert(key.to_string(), json!(x));
+        }
+    };
+    put("sponsor", &id.sponsor);
+    put("organizer", &id.organizer);
+    put("phone", &id.phone);
+    put("address", &id.address);
+    put("email", &id.email);
+    put("site_code", &id.site_code);
+    put("icp", &id.icp);
+    put("police", &id.police);
+    put("police_emblem", &id.police_emblem);
+    put(
+        "dangzheng_image",
+        &id.dangzheng.as_ref().map(|b| b.image.clone()),
+    );
+    put(
+        "dangzheng_url",
+        &id.dangzheng.as_ref().map(|b| b.url.clone()),
+    );
+    put("jiucuo_url", &id.jiucuo_url);
+    put("contact_url", &id.contact.as_ref().map(|l| l.url.clone()));
+    put("contact_name", &id.contact.as_ref().map(|l| l.name.clone()));
+    Value::Object(v)
 }
 
 /// An article file's JSON.

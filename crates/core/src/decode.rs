@@ -13,7 +13,10 @@ use serde_json::value::RawValue;
 
 use crate::date::parse_published;
 use crate::error::DataError;
-use crate::model::{Block, Bulletin, Channel, Link, Site, SiteData, DEFAULT_PER_PAGE};
+use crate::model::{
+    Badge, Block, Bulletin, Channel, Identity, Link, Site, SiteData, DEFAULT_CONTACT_NAME,
+    DEFAULT_PER_PAGE,
+};
 use crate::store::Catalog;
 
 /// Largest list page size a site file may ask for.
@@ -43,6 +46,46 @@ struct RawSite {
     counter: Option<String>,
     #[serde(default)]
     per_page: Option<usize>,
+    #[serde(default)]
+    leave_notice: Option<bool>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    identity: Option<RawIdentity>,
+}
+
+/// `site.identity`: the footer's identity block (see [`Identity`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIdentity {
+    #[serde(default)]
+    sponsor: Option<String>,
+    #[serde(default)]
+    organizer: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    site_code: Option<String>,
+    #[serde(default)]
+    icp: Option<String>,
+    #[serde(default)]
+    police: Option<String>,
+    #[serde(default)]
+    police_emblem: Option<String>,
+    #[serde(default)]
+    dangzheng_image: Option<String>,
+    #[serde(default)]
+    dangzheng_url: Option<String>,
+    #[serde(default)]
+    jiucuo_url: Option<String>,
+    #[serde(default)]
+    contact_url: Option<String>,
+    #[serde(default)]
+    contact_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +95,12 @@ struct RawChannel<'a> {
     name: String,
     #[serde(default, borrow)]
     children: Vec<&'a RawValue>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    column_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +339,38 @@ pub fn decode_site(src: &str) -> Result<SiteData, DataError> {
             return Err(e);
         }
     }
+    // The line of a `site` key (`["identity", "icp"]` for site.identity.icp).
+    let at = |keys: &[&str], e: DataError| -> DataError {
+        let mut pos = find_key(src, "site");
+        for k in keys {
+            pos = pos.and_then(|p| find_key(&src[p..], k).map(|q| p + q));
+        }
+        match pos {
+            Some(p) => {
+                let (line, col) = spot.line_col(p);
+                e.at(line, col)
+            }
+            None => e,
+        }
+    };
+    let url = clean(raw.site.url);
+    if let Some(u) = &url {
+        if let Err(why) = check_site_url(u) {
+            return Err(at(
+                &["url"],
+                DataError::new(file, "site.url", format!("网站地址“{u}”无效：{why}")),
+            ));
+        }
+    }
+    let identity = match raw.site.identity {
+        None => Identity::default(),
+        Some(r) => decode_identity(r).map_err(|(key, message)| {
+            at(
+                &["identity", key],
+                DataError::new(file, format!("site.identity.{key}"), message),
+            )
+        })?,
+    };
     let mut seen = HashSet::new();
     let channels = decode_channels(&spot, &raw.channels, "channels", &mut seen)?;
     if channels.is_empty() {
@@ -332,9 +413,153 @@ pub fn decode_site(src: &str) -> Result<SiteData, DataError> {
             description: raw.site.description.trim().to_string(),
             counter,
             per_page,
+            leave_notice: raw.site.leave_notice.unwrap_or(true),
+            url,
+            identity,
         },
         channels,
         links,
+    })
+}
+
+/// Trimmed text, `None` when missing or blank.
+fn clean(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The site's own address: `http(s)://host`, optionally with a path.
+fn check_site_url(url: &str) -> Result<(), String> {
+    check_url(url).map_err(String::from)?;
+    if crate::meta::site_domain(url).is_none() {
+        return Err("应为 https:// 开头的完整地址，例如 https://pufa.example.gov.cn".into());
+    }
+    Ok(())
+}
+
+/// The 公安备案 record code: the digits of the number
+/// (`鄂公网安备 42011702000001号` → `42011702000001`).
+pub fn police_record_code(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A media path as written in `site.toml` and compiled into `site.json`:
+/// always `media/<name>`; the compiled name is checked by
+/// [`check_media_src`].
+fn check_identity_image(src: &str) -> Result<(), String> {
+    check_media_src(src)
+        .map_err(|why| format!("{why}（在 site.toml 里写 media/文件名，图片放在 media/ 文件夹）"))
+}
+
+type IdentityError = (&'static str, String);
+
+/// Check and tidy `site.identity`; an error names the key and says why.
+fn decode_identity(r: RawIdentity) -> Result<Identity, IdentityError> {
+    let url = |key: &'static str, v: Option<String>| -> Result<Option<String>, IdentityError> {
+        let v = clean(v);
+        if let Some(u) = &v {
+            check_url(u).map_err(|why| (key, format!("不安全或无效的链接“{u}”：{why}")))?;
+        }
+        Ok(v)
+    };
+    let image = |key: &'static str, v: Option<String>| -> Result<Option<String>, IdentityError> {
+        let v = clean(v);
+        if let Some(src) = &v {
+            check_identity_image(src).map_err(|why| (key, why))?;
+        }
+        Ok(v)
+    };
+    let email = clean(r.email);
+    if let Some(e) = &email {
+        let ok = e.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty()
+                && host.contains('.')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
+                && !host.contains('@')
+        }) && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"\\,;:()[]".contains(c));
+        if !ok {
+            return Err((
+                "email",
+                format!("邮箱“{e}”无效：应为 name@example.gov.cn 这样的地址"),
+            ));
+        }
+    }
+    let site_code = clean(r.site_code);
+    if let Some(c) = &site_code {
+        if c.chars().count() != 10 || !c.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err((
+                "site_code",
+                format!(
+                    "网站标识码“{c}”无效：应为 10 位数字或字母（见全国政府网站基本信息数据库）"
+                ),
+            ));
+        }
+    }
+    let police = clean(r.police);
+    if let Some(p) = &police {
+        if police_record_code(p).is_empty() {
+            return Err((
+                "police",
+                format!(
+                    "公安机关备案号“{p}”无效：应含备案编号数字，例如 鄂公网安备 42011702000001号"
+                ),
+            ));
+        }
+    }
+    let police_emblem = image("police_emblem", r.police_emblem)?;
+    if police_emblem.is_some() && police.is_none() {
+        return Err((
+            "police_emblem",
+            "有公安备案图标却没有备案号：请同时填写 police".into(),
+        ));
+    }
+    let dangzheng_image = image("dangzheng_image", r.dangzheng_image)?;
+    let dangzheng_url = url("dangzheng_url", r.dangzheng_url)?;
+    let dangzheng = match (dangzheng_image, dangzheng_url) {
+        (Some(image), Some(url)) => Some(Badge { image, url }),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err((
+                "dangzheng_url",
+                "党政机关网站标识需要图片和链接两项：缺少 dangzheng_url".into(),
+            ))
+        }
+        (None, Some(_)) => {
+            return Err((
+                "dangzheng_image",
+                "党政机关网站标识需要图片和链接两项：缺少 dangzheng_image".into(),
+            ))
+        }
+    };
+    let contact_name = clean(r.contact_name);
+    let contact = match url("contact_url", r.contact_url)? {
+        Some(url) => Some(Link {
+            name: contact_name.unwrap_or_else(|| DEFAULT_CONTACT_NAME.to_string()),
+            url,
+        }),
+        None if contact_name.is_some() => {
+            return Err((
+                "contact_name",
+                "有留言咨询的名称却没有地址：请同时填写 contact_url".into(),
+            ))
+        }
+        None => None,
+    };
+    Ok(Identity {
+        sponsor: clean(r.sponsor),
+        organizer: clean(r.organizer),
+        phone: clean(r.phone),
+        address: clean(r.address),
+        email,
+        site_code,
+        icp: clean(r.icp),
+        police,
+        police_emblem,
+        dangzheng,
+        jiucuo_url: url("jiucuo_url", r.jiucuo_url)?,
+        contact,
     })
 }
 
@@ -362,11 +587,30 @@ fn decode_channels(
         if raw.name.trim().is_empty() {
             return Err(spot.error(item, format!("{field}.name"), "name", "栏目名称为空".into()));
         }
+        let mut keywords = Vec::with_capacity(raw.keywords.len());
+        for (k, word) in raw.keywords.iter().enumerate() {
+            let word = word.trim();
+            if word.is_empty() || word.contains(',') || word.contains('，') {
+                return Err(spot.error(
+                    item,
+                    format!("{field}.keywords[{k}]"),
+                    "keywords",
+                    format!(
+                        "栏目关键词第 {} 个“{word}”无效：不能为空，也不能含逗号（每个词单独写）",
+                        k + 1
+                    ),
+                ));
+            }
+            keywords.push(word.to_string());
+        }
         let children = decode_channels(spot, &raw.children, &format!("{field}.children"), seen)?;
         out.push(Channel {
             id: raw.id,
             name: raw.name.trim().to_string(),
             children,
+            description: clean(raw.description),
+            keywords,
+            column_type: clean(raw.column_type),
         });
     }
     Ok(out)

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::date::{format_iso, format_minute};
-use crate::model::Bulletin;
+use crate::model::{Bulletin, Site};
 use crate::store::Catalog;
 use crate::trail::{article_trail, Target};
 
@@ -41,6 +41,10 @@ impl SiteRoot {
             format!("{}/search?{query}", self.0)
         }
     }
+    /// 网站地图, the generated list of every channel.
+    pub fn sitemap(&self) -> String {
+        format!("{}/sitemap", self.0)
+    }
     pub fn target(&self, t: &Target) -> String {
         match t {
             Target::Home => self.home(),
@@ -70,25 +74,112 @@ pub fn keywords(catalog: &Catalog, b: &Bulletin) -> String {
     words.join(",")
 }
 
+/// What an article shows as 来源 when its file names none.
+pub const UNKNOWN_SOURCE: &str = "未注明";
+
+/// The 来源 of an article as the page shows it, and as `ContentSource`
+/// says it: the two always agree.
+pub fn source_label(b: &Bulletin) -> String {
+    b.source
+        .clone()
+        .unwrap_or_else(|| UNKNOWN_SOURCE.to_string())
+}
+
+/// The bare domain of a site address (`https://pufa.xinzhou.gov.cn/x` →
+/// `pufa.xinzhou.gov.cn`): no scheme, user, port or path. `None` for
+/// anything but an absolute `http(s)://` address with a host.
+pub fn site_domain(url: &str) -> Option<String> {
+    crate::url::check_url(url).ok()?;
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if host_port.starts_with('[') {
+        host_port.split_inclusive(']').next()?
+    } else {
+        host_port.split(':').next()?
+    };
+    let host = host.trim_end_matches('.');
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+/// The tags inspectors read on every page: `SiteName`, `SiteDomain` (when
+/// the site's address is set) and `SiteIDCode` (when the 网站标识码 is).
+pub fn site_tags(site: &Site) -> Vec<(&'static str, String)> {
+    let mut tags = vec![("SiteName", site.name.clone())];
+    if let Some(domain) = site.url.as_deref().and_then(site_domain) {
+        tags.push(("SiteDomain", domain));
+    }
+    if let Some(code) = &site.identity.site_code {
+        tags.push(("SiteIDCode", code.clone()));
+    }
+    tags
+}
+
+/// A channel list's description: the channel's own when set, else one
+/// sentence naming the site and the channel.
+pub fn column_description(catalog: &Catalog, id: &str) -> String {
+    match catalog.channel(id).and_then(|c| c.description.clone()) {
+        Some(d) => d,
+        None => format!(
+            "{}「{}」栏目文章列表。",
+            catalog.site.name,
+            catalog.channel_name(id)
+        ),
+    }
+}
+
+/// A channel's keywords: its own when set, else the channel path and the
+/// site's theme (as for its articles).
+pub fn column_keywords(catalog: &Catalog, id: &str) -> String {
+    match catalog.channel(id) {
+        Some(c) if !c.keywords.is_empty() => c.keywords.join(","),
+        _ => {
+            let mut words: Vec<String> = catalog
+                .channel_path(id)
+                .iter()
+                .map(|c| c.name.clone())
+                .collect();
+            words.push("普法".to_string());
+            words.dedup();
+            words.join(",")
+        }
+    }
+}
+
+/// The channel tags of a channel list page: `ColumnName`,
+/// `ColumnDescription`, `ColumnKeywords`, `ColumnType` (栏目类别, the
+/// channel's or its parent's setting, 信息发布 by default).
+pub fn column_tags(catalog: &Catalog, id: &str) -> Vec<(&'static str, String)> {
+    let column_type = catalog
+        .channel(id)
+        .map_or(crate::model::DEFAULT_COLUMN_TYPE, |c| {
+            c.column_type.as_str()
+        })
+        .to_string();
+    vec![
+        ("ColumnName", catalog.channel_name(id).to_string()),
+        ("ColumnDescription", column_description(catalog, id)),
+        ("ColumnKeywords", column_keywords(catalog, id)),
+        ("ColumnType", column_type),
+    ]
+}
+
 /// The government article meta tags (`<meta name=… content=…>`), in the
-/// order such pages usually list them.
+/// order such pages usually list them. The site tags (`SiteName`, …) are
+/// the frame's, on every page ([`site_tags`]).
 pub fn government_tags(
     catalog: &Catalog,
     b: &Bulletin,
     root: &SiteRoot,
 ) -> Vec<(&'static str, String)> {
     vec![
-        ("SiteName", catalog.site.name.clone()),
-        ("SiteDomain", root.home()),
         ("ColumnName", catalog.channel_name(&b.channel).to_string()),
         ("ArticleTitle", b.title.clone()),
         ("PubDate", format_minute(&b.published)),
-        (
-            "ContentSource",
-            b.source
-                .clone()
-                .unwrap_or_else(|| catalog.site.name.clone()),
-        ),
+        ("ContentSource", source_label(b)),
         ("Keywords", keywords(catalog, b)),
         ("Description", description(b)),
         ("Url", root.article(&b.id)),
@@ -180,6 +271,7 @@ mod tests {
                 format!("{prefix}/search?q=%E6%B3%95")
             );
             assert_eq!(r.target(&Target::Home), format!("{prefix}/"));
+            assert_eq!(r.sitemap(), format!("{prefix}/sitemap"));
         }
     }
 
@@ -189,21 +281,78 @@ mod tests {
         let b = store.bulletin(SEED).unwrap();
         let tags = government_tags(&store.catalog, b, &root);
         let get = |k: &str| tags.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
-        assert_eq!(get("SiteName"), Some("新洲区普法网"));
+        // The site's own tags are the frame's, not repeated here.
+        assert_eq!(get("SiteName"), None);
         assert_eq!(get("ColumnName"), Some("新洲区"));
         assert_eq!(
             get("ArticleTitle"),
             Some("新洲区委办公室“七五”普法工作总结")
         );
         assert_eq!(get("PubDate"), Some("2021-07-26 09:33"));
-        // The seed names no source: the site stands as the publisher.
-        assert_eq!(get("ContentSource"), Some("新洲区普法网"));
+        // The seed names no source: the tag says what the page shows.
+        assert_eq!(get("ContentSource"), Some("未注明"));
+        let mut with = b.clone();
+        with.source = Some("新洲区司法局".into());
+        let tags = government_tags(&store.catalog, &with, &root);
+        assert!(tags.contains(&("ContentSource", "新洲区司法局".into())));
         assert_eq!(get("Keywords"), Some("普法动态,新洲区,普法"));
         assert_eq!(
             get("Url"),
             Some("https://pufa.example.cn/pufa/article/2021-xinzhou-qiwu-zongjie")
         );
         assert!(get("Description").unwrap().starts_with("根据中央、省、市"));
+    }
+
+    #[test]
+    fn site_domain_is_the_bare_host() {
+        for (url, want) in [
+            ("https://pufa.xinzhou.gov.cn", Some("pufa.xinzhou.gov.cn")),
+            ("https://pufa.xinzhou.gov.cn/", Some("pufa.xinzhou.gov.cn")),
+            (
+                "HTTP://WWW.Example.GOV.cn:8080/pufa/?a#b",
+                Some("www.example.gov.cn"),
+            ),
+            ("https://user@host.cn/x", Some("host.cn")),
+            ("https://[::1]:8443/", Some("[::1]")),
+            ("/pufa", None),
+            ("javascript:alert(1)", None),
+            ("pufa.xinzhou.gov.cn", None),
+        ] {
+            assert_eq!(site_domain(url).as_deref(), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn site_and_column_tags() {
+        let (store, _) = setup();
+        let mut site = store.catalog.site.clone();
+        assert_eq!(
+            site_tags(&site),
+            vec![("SiteName", "新洲区普法网".to_string())]
+        );
+        site.url = Some("https://pufa.example.gov.cn/pufa".into());
+        site.identity.site_code = Some("4201170000".into());
+        assert_eq!(
+            site_tags(&site),
+            vec![
+                ("SiteName", "新洲区普法网".to_string()),
+                ("SiteDomain", "pufa.example.gov.cn".to_string()),
+                ("SiteIDCode", "4201170000".to_string()),
+            ]
+        );
+        let tags = column_tags(&store.catalog, "xinzhou");
+        assert_eq!(
+            tags,
+            vec![
+                ("ColumnName", "新洲区".to_string()),
+                (
+                    "ColumnDescription",
+                    "新洲区普法网「新洲区」栏目文章列表。".to_string()
+                ),
+                ("ColumnKeywords", "普法动态,新洲区,普法".to_string()),
+                ("ColumnType", "信息发布".to_string()),
+            ]
+        );
     }
 
     #[test]

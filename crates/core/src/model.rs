@@ -25,7 +25,73 @@ pub struct Site {
     pub counter: Option<String>,
     /// Bulletins per channel list page.
     pub per_page: usize,
+    /// Whether a link to another site first shows the 您即将离开本网站
+    /// notice (`leave_notice = false` in `site.toml` turns it off).
+    pub leave_notice: bool,
+    /// The site's public address (`https://pufa.xinzhou.gov.cn`), when set:
+    /// its host is the `SiteDomain` inspectors read.
+    pub url: Option<String>,
+    /// The identity block of every page's footer (issue #14).
+    pub identity: Identity,
 }
+
+/// Who runs the site and how it is registered, as Chinese government sites
+/// show it at the foot of every page. Every item is optional and shown only
+/// when set: nothing here is ever invented.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// 主办单位.
+    pub sponsor: Option<String>,
+    /// 承办单位.
+    pub organizer: Option<String>,
+    /// 联系电话.
+    pub phone: Option<String>,
+    /// 联系地址.
+    pub address: Option<String>,
+    /// 联系邮箱.
+    pub email: Option<String>,
+    /// 网站标识码 (10 letters or digits, e.g. `4201170001`).
+    pub site_code: Option<String>,
+    /// ICP 备案编号 (`鄂ICP备12345678号-1`), linked to the filing system.
+    pub icp: Option<String>,
+    /// 公安机关备案号 (`鄂公网安备 42011702000001号`).
+    pub police: Option<String>,
+    /// The 公安备案 emblem: `media/<file>` of the content, published under a
+    /// hashed name like every image.
+    pub police_emblem: Option<String>,
+    /// The 党政机关网站标识 image (`media/<file>`) and where it links.
+    pub dangzheng: Option<Badge>,
+    /// 我为政府网站找错: the address of the national error-report form.
+    pub jiucuo_url: Option<String>,
+    /// The office's own 留言/咨询 channel, with its link text.
+    pub contact: Option<Link>,
+}
+
+impl Identity {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Identity::default()
+    }
+}
+
+/// An image that links somewhere (the 党政机关网站标识).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Badge {
+    /// `media/<file>`, checked like bulletin images.
+    pub image: String,
+    /// Checked by [`crate::url::check_url`].
+    pub url: String,
+}
+
+/// Where 公安备案 numbers are looked up; the record code is the number's
+/// digits.
+pub const POLICE_RECORD_URL: &str = "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=";
+/// The MIIT filing system every ICP number links to.
+pub const ICP_URL: &str = "https://beian.miit.gov.cn/";
+/// Link text of the 留言/咨询 channel when the settings give none.
+pub const DEFAULT_CONTACT_NAME: &str = "留言咨询";
+/// 栏目类别 of a channel that does not say (inherited by sub-channels).
+pub const DEFAULT_COLUMN_TYPE: &str = "信息发布";
 
 /// List page size when the site file does not set one.
 pub const DEFAULT_PER_PAGE: usize = 10;
@@ -36,9 +102,29 @@ pub struct Channel {
     pub id: String,
     pub name: String,
     pub children: Vec<Channel>,
+    /// 栏目描述 and 栏目关键词 for the `Column*` meta tags, when set.
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    /// 栏目类别 (信息发布, 解读回应, 办事服务, 互动交流…) as set; `None`
+    /// inherits the parent's, or [`DEFAULT_COLUMN_TYPE`] at the top.
+    pub column_type: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+impl Channel {
+    /// A channel with only an id and a name.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Channel {
+        Channel {
+            id: id.into(),
+            name: name.into(),
+            children: Vec::new(),
+            description: None,
+            keywords: Vec::new(),
+            column_type: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
     pub name: String,
     /// Checked by [`crate::url::check_url`]; never `javascript:` or similar.

@@ -16,6 +16,12 @@ pub struct ChannelNode {
     pub name: String,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
+    /// 栏目描述 and 栏目关键词, when set (`meta::column_tags`).
+    pub description: Option<String>,
+    pub keywords: Vec<String>,
+    /// 栏目类别: the channel's own, else its parent's, else
+    /// [`crate::model::DEFAULT_COLUMN_TYPE`].
+    pub column_type: String,
 }
 
 /// The site and its channel tree, with the look-ups every page needs.
@@ -205,11 +211,19 @@ impl Store {
 
 fn flatten(c: &Channel, parent: Option<usize>, out: &mut Vec<ChannelNode>) -> usize {
     let index = out.len();
+    let column_type = c
+        .column_type
+        .clone()
+        .or_else(|| parent.map(|p| out[p].column_type.clone()))
+        .unwrap_or_else(|| crate::model::DEFAULT_COLUMN_TYPE.to_string());
     out.push(ChannelNode {
         id: c.id.clone(),
         name: c.name.clone(),
         parent,
         children: Vec::new(),
+        description: c.description.clone(),
+        keywords: c.keywords.clone(),
+        column_type,
     });
     for child in &c.children {
         let ci = flatten(child, Some(index), out);

@@ -362,11 +362,7 @@ fn resolve_path(
                 let new_id = new_channel_id(&path[..=depth], &taken);
                 taken.insert(new_id.clone());
                 created.push((new_id.clone(), path[..=depth].to_vec()));
-                level.push(Channel {
-                    id: new_id,
-                    name: name.trim().to_string(),
-                    children: Vec::new(),
-                });
+                level.push(Channel::new(new_id, name.trim()));
                 level.len() - 1
             }
         };

@@ -833,8 +833,9 @@ impl Runs {
         let mut out: Vec<(u32, u32)> = Vec::new();
         let mut start = 0u32;
         for &(day, n) in &self.0 {
-            let date = i32::try_from(day + i64::from(EPOCH_CE))
-                .ok()
+            let date = day
+                .checked_add(i64::from(EPOCH_CE))
+                .and_then(|d| i32::try_from(d).ok())
                 .and_then(NaiveDate::from_num_days_from_ce_opt);
             let inside = date
                 .is_some_and(|date| from.is_none_or(|f| date >= f) && to.is_none_or(|t| date <= t));

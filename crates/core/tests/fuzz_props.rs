@@ -1,17 +1,23 @@
-//! Structured property tests of the data decoder and the query parser: the
-//! stable-toolchain companion of the libFuzzer targets in `fuzz/` (issue
-//! #13, item 9; docs/fuzzing.md). Inputs are valid-looking files and URL
-//! states, then damaged: truncated, fields swapped or retyped, odd Unicode,
-//! huge numbers, deep nesting. Nothing may panic, and the search state
-//! must survive its own query string.
+//! Structured property tests of the data decoder, the query parser and the
+//! prebuilt search index: the stable-toolchain companion of the libFuzzer
+//! targets in `fuzz/` (issue #13, item 9; docs/fuzzing.md). Inputs are
+//! valid-looking files, URL states and index pieces, then damaged:
+//! truncated, fields swapped or retyped, odd Unicode, huge numbers, deep
+//! nesting, flipped bytes. Nothing may panic, the search state must survive
+//! its own query string, and a query over damaged pieces ends in results,
+//! a request for files of the index, or an error naming one.
 //!
 //! CI runs a few hundred cases; `PUFA_FUZZ_CASES=1000000 cargo test
 //! --release -p pufa-core --test fuzz_props` runs them at volume.
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate};
 use proptest::prelude::*;
 use pufa_core::compiled::{self, DataVersion, HomeFile, ListFile};
-use pufa_core::search::{parse_terms, SearchParams};
-use pufa_core::{decode_bulletins, decode_site, Catalog, Store};
+use pufa_core::search::pieces::{self, Filter, InMemory, Meta, Outcome, Pieces, Query};
+use pufa_core::search::{parse_terms, SearchParams, Sort};
+use pufa_core::{decode_bulletins, decode_site, Block, Bulletin, Catalog, Store};
 use serde_json::{json, Value};
 
 const SITE: &str = include_str!("../../../tests/fixtures/json/site.json");
@@ -179,7 +185,7 @@ fn file() -> impl Strategy<Value = Value> {
 
 #[path = "support/damage.rs"]
 mod support;
-use support::{apply, cases, damage, floor, Damage};
+use support::{apply, apply_bytes, cases, damage, floor, Damage};
 
 /// Fragments worth inserting into JSON.
 fn json_damage() -> impl Strategy<Value = Damage> {
@@ -289,6 +295,148 @@ fn known_channel(c: &str) -> bool {
     matches!(c, "pufa" | "xinzhou" | "fagui") || c.starts_with('x')
 }
 
+fn indexed_doc() -> impl Strategy<Value = Bulletin> {
+    (
+        // Few characters, so that queries meet indexed words.
+        "[普法宣传新洲区民典个人信息 ab]{0,12}",
+        prop_oneof![
+            8 => "[普法宣传新洲区民典个人信息 ab]{0,80}".boxed(),
+            // Data larger than OWN_FILE_BYTES: keys with files of their own.
+            1 => Just("普法".repeat(2100) + &"宣传".repeat(2100)).boxed(),
+        ],
+        (2015i32..2027, 1u32..13, 1u32..29, 0u32..24),
+        prop::sample::select(vec!["xinzhou", "huangpi", "fagui"]),
+        prop::option::of(any::<u64>()),
+    )
+        .prop_map(|(title, body, (y, m, d, h), channel, views)| Bulletin {
+            id: format!("d{y}{m}{d}{h}"),
+            title,
+            channel: channel.to_string(),
+            published: DateTime::parse_from_rfc3339(&format!(
+                "{y}-{m:02}-{d:02}T{h:02}:00:00+08:00"
+            ))
+            .unwrap(),
+            source: None,
+            views,
+            sample: true,
+            body: vec![Block::Paragraph(body)],
+        })
+}
+
+/// Each channel (`pufa` holds its children) with its article numbers.
+fn index_channels(docs: &[Bulletin]) -> Vec<(String, Vec<u32>)> {
+    let within = |ids: &[&str]| {
+        docs.iter()
+            .enumerate()
+            .filter(|(_, b)| ids.contains(&b.channel.as_str()))
+            .map(|(i, _)| i as u32)
+            .collect()
+    };
+    vec![
+        ("pufa".into(), within(&["xinzhou", "huangpi"])),
+        ("xinzhou".into(), within(&["xinzhou"])),
+        ("huangpi".into(), within(&["huangpi"])),
+        ("fagui".into(), within(&["fagui"])),
+    ]
+}
+
+fn search_query() -> impl Strategy<Value = Query> {
+    let day = prop::option::of(prop_oneof![
+        (2014i32..2028, 1u32..13, 1u32..29)
+            .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+        Just(NaiveDate::MIN),
+        Just(NaiveDate::MAX),
+    ]);
+    (
+        "[普法宣传新洲区民典 ab\"“”]{0,10}",
+        prop::option::of(prop::sample::select(vec![
+            "pufa",
+            "xinzhou",
+            "fagui",
+            "nochannel",
+        ])),
+        day.clone(),
+        day,
+        prop::sample::select(vec![
+            Sort::Relevance,
+            Sort::Newest,
+            Sort::Oldest,
+            Sort::MostViewed,
+        ]),
+        prop_oneof![Just(0usize), 0usize..25],
+    )
+        .prop_map(|(q, channel, from, to, sort, ordered)| Query {
+            terms: parse_terms(&q),
+            filter: Filter {
+                channel: channel.map(str::to_string),
+                from,
+                to,
+            },
+            sort,
+            ordered,
+        })
+}
+
+/// Bytes worth inserting into a piece: varint continuations and ends.
+fn piece_damage() -> impl Strategy<Value = Damage> {
+    damage(vec![
+        "\u{0}",
+        "\u{1}",
+        "\u{7f}",
+        "\u{80}",
+        "\u{ff}",
+        "\u{7ff}",
+        "\u{10ffff}",
+        "\u{1}\u{0}",
+        "普",
+    ])
+}
+
+/// The fetched pieces, some replaced or added.
+struct Overlay<'a> {
+    base: &'a HashMap<String, Vec<u8>>,
+    over: Vec<(String, Vec<u8>)>,
+}
+
+impl Pieces for Overlay<'_> {
+    fn get(&self, path: &str) -> Option<&[u8]> {
+        match self.over.iter().find(|(p, _)| p == path) {
+            Some((_, data)) => Some(data),
+            None => self.base.get(path).map(Vec::as_slice),
+        }
+    }
+}
+
+/// Run a query as the search page does: fetch every file it asks for
+/// (here: `fetched`) and run again. It must be done within three runs,
+/// ask only for index files it lacks, and name an index file in an error.
+fn run_rounds(
+    meta: &Meta,
+    query: &Query,
+    mut pieces: Overlay<'_>,
+    fetched: &[u8],
+) -> Result<(), TestCaseError> {
+    for round in 0..3 {
+        match pieces::run(meta, query, &pieces) {
+            Ok(Outcome::Done(_)) => return Ok(()),
+            Ok(Outcome::Need(paths)) => {
+                prop_assert!(round < 2, "a third request: {:?}", paths);
+                prop_assert!(!paths.is_empty());
+                for p in paths {
+                    prop_assert!(p.starts_with("search/"), "asked for {:?}", p);
+                    prop_assert!(pieces.get(&p).is_none(), "asked again for {:?}", p);
+                    pieces.over.push((p, fetched.to_vec()));
+                }
+            }
+            Err(e) => {
+                prop_assert!(e.file.starts_with("search/"), "{:?}", e);
+                return Ok(());
+            }
+        }
+    }
+    unreachable!()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -321,4 +469,113 @@ proptest! {
         prop_assert_eq!(&back, &expected, "through {:?}", q);
         prop_assert_eq!(back.to_query(), q);
     }
+
+    #[test]
+    fn damaged_index_pieces_never_panic_a_query(
+        mut docs in prop::collection::vec(indexed_doc(), 1..6),
+        piece in any::<prop::sample::Index>(),
+        d in piece_damage(),
+        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+        fetched in prop::collection::vec(any::<u8>(), 0..40),
+        query in search_query(),
+    ) {
+        docs.sort_by_key(|b| std::cmp::Reverse(b.published));
+        let index = InMemory::build(&docs, &index_channels(&docs));
+        let mut paths: Vec<&String> = index.files.keys().collect();
+        paths.sort();
+        let path = paths[piece.index(paths.len())].clone();
+        let mut bytes = apply_bytes(index.files[&path].clone(), &d);
+        for (at, x) in flips {
+            if !bytes.is_empty() {
+                let i = at % bytes.len();
+                bytes[i] ^= x;
+            }
+        }
+        let _ = pieces::own_count(&path, &bytes);
+        let pieces = Overlay { base: &index.files, over: vec![(path, bytes)] };
+        run_rounds(&index.meta, &query, pieces, &fetched)?;
+    }
+
+    #[test]
+    fn damaged_index_descriptions_never_panic_a_query(
+        docs in prop::collection::vec(indexed_doc(), 1..3),
+        numbers in prop::collection::vec(prop_oneof![
+            0u64..40,
+            Just(10_000),
+            Just(10_001),
+            Just(1 << 24),
+            Just((1 << 24) + 1),
+            Just(50_000_000),
+            Just(50_000_001),
+            Just(u64::from(u32::MAX)),
+            Just(u64::from(u32::MAX) + 1),
+            any::<u64>(),
+        ], 6),
+        years in prop::collection::vec(any::<i32>(), 0..3),
+        d in json_damage(),
+        query in search_query(),
+    ) {
+        let index = InMemory::build(&docs, &index_channels(&docs));
+        let src = json!({
+            "format": numbers[0], "docs": numbers[1], "buckets": numbers[2],
+            "card_block": numbers[3], "bytes": numbers[4], "files": numbers[5], "years": years,
+        })
+        .to_string();
+        let Ok(meta) = compiled::decode::<Meta>(pieces::META, &apply(src, &d, nest_json)) else {
+            return Ok(());
+        };
+        if meta.check().is_err() {
+            prop_assert!(pieces::run(&meta, &query, &index.files).is_err());
+            return Ok(());
+        }
+        // A query without words lists every article the description
+        // claims (up to 50 million): skipped above 100,000 to keep CI fast.
+        if query.terms.is_empty() && meta.docs > 100_000 {
+            return Ok(());
+        }
+        let pieces = Overlay { base: &index.files, over: Vec::new() };
+        run_rounds(&meta, &query, pieces, b"\x05\x01")?;
+    }
+}
+
+// Found by the `search_pieces` fuzz target (issue #13, item 9), kept as a
+// regression.
+
+/// Input: a `search/dates.bin` of one run whose day delta is the zigzag
+/// varint `FE FF FF FF FF FF FF FF FF 01` (i64::MAX days), read for a date
+/// filter. `Runs::ranges` added the days from 0001-01-01 to 1970-01-01 to
+/// it and overflowed: a panic in a debug build (CI), a wrapped date in a
+/// release one.
+#[test]
+fn a_dates_file_with_a_day_out_of_range_is_no_panic() {
+    let b = Bulletin {
+        id: "a".into(),
+        title: "普法".into(),
+        channel: "xinzhou".into(),
+        published: DateTime::parse_from_rfc3339("2024-01-01T10:00:00+08:00").unwrap(),
+        source: None,
+        views: None,
+        sample: true,
+        body: vec![Block::Paragraph("宣传".into())],
+    };
+    let index = InMemory::build(&[b], &[]);
+    let mut files = index.files.clone();
+    files.insert(
+        pieces::DATES.to_string(),
+        vec![
+            1, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 1,
+        ],
+    );
+    let query = Query {
+        filter: Filter {
+            from: NaiveDate::from_ymd_opt(2019, 1, 1),
+            ..Filter::default()
+        },
+        ..Query::default()
+    };
+    let hits = match pieces::run(&index.meta, &query, &files) {
+        Ok(Outcome::Done(hits)) => hits,
+        other => panic!("{other:?}"),
+    };
+    assert!(hits.is_empty(), "{hits:?}");
 }

@@ -2,7 +2,8 @@
 //! decoders (crates/core/tests/fuzz_props.rs) and of the content files
 //! (crates/cli/tests/fuzz_props.rs, which includes this file by path):
 //! valid-looking text truncated, stretches swapped, markup inserted, or a
-//! value nested thousands deep.
+//! value nested thousands deep; for binary files ([`apply_bytes`]) the
+//! same damage to bytes.
 
 use proptest::prelude::*;
 
@@ -71,5 +72,44 @@ pub fn apply(src: String, d: &Damage, nest: impl Fn(&str, usize) -> String) -> S
             format!("{}{s}{}", &src[..at], &src[at..])
         }
         Damage::Nest(depth) => nest(&src, *depth),
+    }
+}
+
+/// Apply `d` to the bytes of a binary file (the search index's pieces, a
+/// zip): positions wrap around the length, an insert is the fragment's
+/// UTF-8 bytes, and nesting inserts `depth` bytes with the top bit set (a
+/// varint that does not end).
+pub fn apply_bytes(mut src: Vec<u8>, d: &Damage) -> Vec<u8> {
+    let at = |src: &[u8], i: usize| i % (src.len() + 1);
+    match d {
+        Damage::None => src,
+        Damage::Truncate(i) => {
+            src.truncate(at(&src, *i));
+            src
+        }
+        Damage::Swap(a, b, n) => {
+            let (a, b) = (at(&src, *a), at(&src, *b));
+            let (a, b) = (a.min(b), a.max(b));
+            let a_end = (a + n).min(b);
+            let b_end = (b + n).min(src.len());
+            [
+                &src[..a],
+                &src[b..b_end],
+                &src[a_end..b],
+                &src[a..a_end],
+                &src[b_end..],
+            ]
+            .concat()
+        }
+        Damage::Insert(i, s) => {
+            let i = at(&src, *i);
+            src.splice(i..i, s.bytes());
+            src
+        }
+        Damage::Nest(depth) => {
+            let i = at(&src, *depth);
+            src.splice(i..i, std::iter::repeat_n(0xFF, *depth));
+            src
+        }
     }
 }

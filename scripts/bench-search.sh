@@ -136,6 +136,7 @@ for N in "${SIZES[@]}"; do
 
   # ---- Pagefind
   rm -rf "$OUT/pagefind-site"
+  pf_dir="$OUT/pagefind-site/pagefind"
   if [ "${PAGEFIND:-1}" = 0 ]; then
     echo "PAGEFIND=0: Pagefind not built nor measured"
     mkdir -p "$OUT/pagefind-site/pagefind"
@@ -147,7 +148,6 @@ for N in "${SIZES[@]}"; do
     tail -20 "$OUT/build-pagefind.log" >&2
     continue
   fi
-  pf_dir="$OUT/pagefind-site/pagefind"
   printf 'pagefind: %.1fs, max RSS %.0f MiB; index %s files, %.1f MB (du %.1f MB)\n' \
     "$(wall_of "$OUT/time-pagefind.txt")" "$(awk -v k="$(rss_of "$OUT/time-pagefind.txt")" 'BEGIN { print k / 1024 }')" \
     "$(files_of "$pf_dir")" "$(awk -v b="$(bytes_of "$pf_dir")" 'BEGIN { print b / 1048576 }')" \

@@ -550,13 +550,8 @@ fn read_paragraphs(xml: &str) -> Result<(Vec<Para>, usize), String> {
         "pict",
     ];
     let mut r = Reader::from_str(xml);
-    let mut out = Vec::new();
-    let mut cur: Option<Para> = None;
+    let mut body = Body::default();
     let mut skip = 0usize;
-    let mut in_t = false;
-    let mut in_run = 0usize;
-    let mut in_ppr = false;
-    let mut drawing: Option<(Option<String>, String)> = None;
     let mut pict = 0usize;
     loop {
         let event = r
@@ -576,159 +571,125 @@ fn read_paragraphs(xml: &str) -> Result<(Vec<Para>, usize), String> {
                     skip = 1;
                     continue;
                 }
-                start_element(
-                    &n,
-                    &e,
-                    &mut cur,
-                    &mut in_t,
-                    &mut in_run,
-                    &mut in_ppr,
-                    &mut drawing,
-                );
+                body.start(&n, &e);
             }
             Event::Empty(e) => {
                 let n = local(&e);
                 if n == "p" {
-                    out.push(Para::default());
+                    body.out.push(Para::default());
                     continue;
                 }
-                start_element(
-                    &n,
-                    &e,
-                    &mut cur,
-                    &mut in_t,
-                    &mut in_run,
-                    &mut in_ppr,
-                    &mut drawing,
-                );
-                end_element(
-                    &n,
-                    &mut cur,
-                    &mut out,
-                    &mut in_t,
-                    &mut in_run,
-                    &mut in_ppr,
-                    &mut drawing,
-                );
+                body.start(&n, &e);
+                body.end(&n);
             }
             Event::End(e) => {
                 let n = e.local_name().as_ref().to_string();
-                end_element(
-                    &n,
-                    &mut cur,
-                    &mut out,
-                    &mut in_t,
-                    &mut in_run,
-                    &mut in_ppr,
-                    &mut drawing,
-                );
+                body.end(&n);
             }
-            Event::Text(t) if in_t => {
-                if let Some(p) = cur.as_mut() {
-                    p.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::CData(t) if in_t => {
-                if let Some(p) = cur.as_mut() {
-                    p.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::GeneralRef(r) if in_t => {
+            Event::Text(t) if body.in_t => body.text(&t.xml10_content()),
+            Event::CData(t) if body.in_t => body.text(&t.xml10_content()),
+            Event::GeneralRef(r) if body.in_t => {
                 let resolved = if r.is_char_ref() {
                     r.resolve_char_ref().ok().flatten().map(String::from)
                 } else {
                     quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
                         .map(String::from)
                 };
-                if let (Some(p), Some(s)) = (cur.as_mut(), resolved) {
-                    p.text.push_str(&s);
+                if let Some(s) = resolved {
+                    body.text(&s);
                 }
             }
             _ => {}
         }
     }
-    Ok((out, pict))
+    Ok((body.out, pict))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn start_element(
-    n: &str,
-    e: &BytesStart<'_>,
-    cur: &mut Option<Para>,
-    in_t: &mut bool,
-    in_run: &mut usize,
-    in_ppr: &mut bool,
-    drawing: &mut Option<(Option<String>, String)>,
-) {
-    match n {
-        "p" => *cur = Some(Para::default()),
-        "pPr" => *in_ppr = true,
-        "r" => *in_run += 1,
-        "t" if *in_run > 0 => *in_t = true,
-        _ => {}
-    }
-    let Some(p) = cur.as_mut() else { return };
-    match n {
-        "pStyle" if *in_ppr => p.style = attr(e, "val"),
-        "outlineLvl" if *in_ppr => p.outline = attr(e, "val").and_then(|v| v.parse().ok()),
-        "ilvl" if *in_ppr => {
-            let l = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let id = p.num.take().map(|(i, _)| i).unwrap_or_default();
-            p.num = Some((id, l));
-        }
-        "numId" if *in_ppr => {
-            let l = p.num.take().map_or(0, |(_, l)| l);
-            p.num = Some((attr(e, "val").unwrap_or_default(), l));
-        }
-        "tab" if *in_run > 0 && !*in_ppr => p.text.push('\t'),
-        // A line break; a page or column break is layout, not text.
-        "br" | "cr" if *in_run > 0 && attr(e, "type").is_none_or(|t| t == "textWrapping") => {
-            p.text.push('\n');
-        }
-        "drawing" => *drawing = Some((None, String::new())),
-        "docPr" => {
-            if let Some(d) = drawing.as_mut() {
-                let descr = attr(e, "descr").unwrap_or_default();
-                d.1 = if descr.trim().is_empty() {
-                    attr(e, "title").unwrap_or_default()
-                } else {
-                    descr
-                };
-            }
-        }
-        "blip" => {
-            if let Some(d) = drawing.as_mut() {
-                d.0 = attr(e, "embed");
-            }
-        }
-        _ => {}
-    }
+/// Where the reader of document.xml is: the paragraphs so far, the one
+/// being read, and which of its elements it is inside.
+#[derive(Default)]
+struct Body {
+    out: Vec<Para>,
+    cur: Option<Para>,
+    in_t: bool,
+    in_run: usize,
+    in_ppr: bool,
+    /// An image being read: its relationship id and its alt text.
+    drawing: Option<(Option<String>, String)>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn end_element(
-    n: &str,
-    cur: &mut Option<Para>,
-    out: &mut Vec<Para>,
-    in_t: &mut bool,
-    in_run: &mut usize,
-    in_ppr: &mut bool,
-    drawing: &mut Option<(Option<String>, String)>,
-) {
-    match n {
-        "p" => {
-            if let Some(p) = cur.take() {
-                out.push(p);
-            }
+impl Body {
+    fn text(&mut self, s: &str) {
+        if let Some(p) = self.cur.as_mut() {
+            p.text.push_str(s);
         }
-        "pPr" => *in_ppr = false,
-        "r" => *in_run = in_run.saturating_sub(1),
-        "t" => *in_t = false,
-        "drawing" => {
-            if let (Some((Some(rid), alt)), Some(p)) = (drawing.take(), cur.as_mut()) {
-                p.images.push((rid, alt));
-            }
+    }
+
+    fn start(&mut self, n: &str, e: &BytesStart<'_>) {
+        match n {
+            "p" => self.cur = Some(Para::default()),
+            "pPr" => self.in_ppr = true,
+            "r" => self.in_run += 1,
+            "t" if self.in_run > 0 => self.in_t = true,
+            _ => {}
         }
-        _ => {}
+        let (in_run, in_ppr) = (self.in_run, self.in_ppr);
+        let drawing = &mut self.drawing;
+        let Some(p) = self.cur.as_mut() else { return };
+        match n {
+            "pStyle" if in_ppr => p.style = attr(e, "val"),
+            "outlineLvl" if in_ppr => p.outline = attr(e, "val").and_then(|v| v.parse().ok()),
+            "ilvl" if in_ppr => {
+                let l = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                let id = p.num.take().map(|(i, _)| i).unwrap_or_default();
+                p.num = Some((id, l));
+            }
+            "numId" if in_ppr => {
+                let l = p.num.take().map_or(0, |(_, l)| l);
+                p.num = Some((attr(e, "val").unwrap_or_default(), l));
+            }
+            "tab" if in_run > 0 && !in_ppr => p.text.push('\t'),
+            // A line break; a page or column break is layout, not text.
+            "br" | "cr" if in_run > 0 && attr(e, "type").is_none_or(|t| t == "textWrapping") => {
+                p.text.push('\n');
+            }
+            "drawing" => *drawing = Some((None, String::new())),
+            "docPr" => {
+                if let Some(d) = drawing.as_mut() {
+                    let descr = attr(e, "descr").unwrap_or_default();
+                    d.1 = if descr.trim().is_empty() {
+                        attr(e, "title").unwrap_or_default()
+                    } else {
+                        descr
+                    };
+                }
+            }
+            "blip" => {
+                if let Some(d) = drawing.as_mut() {
+                    d.0 = attr(e, "embed");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, n: &str) {
+        match n {
+            "p" => {
+                if let Some(p) = self.cur.take() {
+                    self.out.push(p);
+                }
+            }
+            "pPr" => self.in_ppr = false,
+            "r" => self.in_run = self.in_run.saturating_sub(1),
+            "t" => self.in_t = false,
+            "drawing" => {
+                if let (Some((Some(rid), alt)), Some(p)) = (self.drawing.take(), self.cur.as_mut())
+                {
+                    p.images.push((rid, alt));
+                }
+            }
+            _ => {}
+        }
     }
 }

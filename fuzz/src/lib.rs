@@ -598,25 +598,15 @@ fn docx_once(bytes: &[u8]) {
     assert!(!doc.body.is_empty(), "a Word file without a body was read");
     let published = pufa_core::date::parse_published("2024-03-01 16:00").expect("a date");
     let id = word_id(&doc.title, &published);
-    let mut n = 0;
-    let body = doc
-        .body
-        .into_iter()
-        .map(|b| match b {
-            docx::DocBlock::Block(b) => b,
-            docx::DocBlock::Image { ext, alt, .. } => {
-                assert!(
-                    !alt.trim().is_empty(),
-                    "a picture without alt text was read"
-                );
-                n += 1;
-                Block::Image {
-                    src: format!("media/{id}-{n}.{ext}"),
-                    alt,
-                }
-            }
-        })
-        .collect();
+    let (body, _) = docx::body_and_media(doc.body, &id);
+    for b in &body {
+        if let Block::Image { alt, .. } = b {
+            assert!(
+                !alt.trim().is_empty(),
+                "a picture without alt text was read"
+            );
+        }
+    }
     write_imported(&Bulletin {
         id,
         title: doc.title,

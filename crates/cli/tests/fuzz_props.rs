@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use pufa_cli::import::{cms, cms_id, docx, word_id};
 use pufa_cli::{content, convert, markdown};
-use pufa_core::{Block, Bulletin};
+use pufa_core::Bulletin;
 
 fn odd_text() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -651,18 +651,7 @@ proptest! {
             prop_assert!(!doc.title.trim().is_empty() && !doc.body.is_empty());
             let published = pufa_core::date::parse_published("2024-03-01 16:00").unwrap();
             let id = word_id(&doc.title, &published);
-            let body = doc
-                .body
-                .into_iter()
-                .enumerate()
-                .map(|(i, b)| match b {
-                    docx::DocBlock::Block(b) => b,
-                    docx::DocBlock::Image { ext, alt, .. } => Block::Image {
-                        src: format!("media/{id}-{i}.{ext}"),
-                        alt,
-                    },
-                })
-                .collect();
+            let (body, _) = docx::body_and_media(doc.body, &id);
             write_imported(&Bulletin {
                 id,
                 title: doc.title,

@@ -59,18 +59,11 @@ pub enum DocBlock {
     },
 }
 
-pub(crate) fn import(bytes: &[u8], word: &WordMeta, site: &SiteData) -> Result<Imported, String> {
-    let doc = parse_docx(bytes)?;
-    let channel = word.channel.as_deref().ok_or(
-        "缺少栏目：Word 文件请用 --channel 指定栏目（栏目 id，或“普法动态 > 新洲区”这样的栏目名）",
-    )?;
-    let published = word
-        .published
-        .ok_or("缺少发布时间：Word 文件请用 --published \"2026-03-01 09:30\" 指定（北京时间）")?;
-    let id = word_id(&doc.title, &published);
+/// A Word file's body as bulletin blocks, and its images as media files
+/// named `<id>-<n>.<ext>` (n from 1) that the blocks point to.
+pub fn body_and_media(body: Vec<DocBlock>, id: &str) -> (Vec<Block>, Vec<(String, Vec<u8>)>) {
     let mut media = Vec::new();
-    let body = doc
-        .body
+    let blocks = body
         .into_iter()
         .map(|b| match b {
             DocBlock::Block(b) => b,
@@ -84,6 +77,19 @@ pub(crate) fn import(bytes: &[u8], word: &WordMeta, site: &SiteData) -> Result<I
             }
         })
         .collect();
+    (blocks, media)
+}
+
+pub(crate) fn import(bytes: &[u8], word: &WordMeta, site: &SiteData) -> Result<Imported, String> {
+    let doc = parse_docx(bytes)?;
+    let channel = word.channel.as_deref().ok_or(
+        "缺少栏目：Word 文件请用 --channel 指定栏目（栏目 id，或“普法动态 > 新洲区”这样的栏目名）",
+    )?;
+    let published = word
+        .published
+        .ok_or("缺少发布时间：Word 文件请用 --published \"2026-03-01 09:30\" 指定（北京时间）")?;
+    let id = word_id(&doc.title, &published);
+    let (body, media) = body_and_media(doc.body, &id);
     Ok(Imported {
         id,
         title: doc.title,

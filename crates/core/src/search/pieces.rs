@@ -140,6 +140,17 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+/// An ascending list: its length, then each number's difference from the
+/// one before (the first from 0). Read back with `Reader::after`.
+fn put_ascending(out: &mut Vec<u8>, list: &[u32]) {
+    put_varint(out, list.len() as u64);
+    let mut prev = 0;
+    for &v in list {
+        put_varint(out, u64::from(v - prev));
+        prev = v;
+    }
+}
+
 fn varint_len(v: u64) -> usize {
     (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
 }
@@ -184,6 +195,13 @@ impl<'a, 'f> Reader<'a, 'f> {
 
     fn u32(&mut self) -> Result<u32, DataError> {
         u32::try_from(self.varint()?).map_err(|_| self.broken())
+    }
+
+    /// The next number of an ascending list stored as differences from
+    /// the one before (the first from 0).
+    fn after(&mut self, prev: u32) -> Result<u32, DataError> {
+        let d = self.u32()?;
+        prev.checked_add(d).ok_or_else(|| self.broken())
     }
 
     fn byte(&mut self) -> Result<u8, DataError> {
@@ -277,13 +295,8 @@ fn decode_posting(file: &str, data: &[u8]) -> Result<Posting, DataError> {
         weights: Vec::with_capacity(n.min(data.len())),
     };
     let mut doc = 0u32;
-    for i in 0..n {
-        let d = r.u32()?;
-        doc = if i == 0 {
-            d
-        } else {
-            doc.checked_add(d).ok_or_else(|| r.broken())?
-        };
+    for _ in 0..n {
+        doc = r.after(doc)?;
         p.docs.push(doc);
         p.weights.push(r.byte()?);
     }
@@ -316,13 +329,8 @@ fn decode_positions(file: &str, data: &[u8], posting: &Posting) -> Result<Flat, 
     for _ in &posting.docs {
         let n = r.varint()? as usize;
         let mut pos = 0u32;
-        for i in 0..n {
-            let d = r.u32()?;
-            pos = if i == 0 {
-                d
-            } else {
-                pos.checked_add(d).ok_or_else(|| r.broken())?
-            };
+        for _ in 0..n {
+            pos = r.after(pos)?;
             flat.pos.push(pos);
         }
         flat.starts.push(flat.pos.len() as u32);
@@ -369,13 +377,8 @@ fn decode_doc_list(file: &str, data: &[u8]) -> Result<Vec<u32>, DataError> {
     let n = r.varint()? as usize;
     let mut out = Vec::with_capacity(n.min(data.len()));
     let mut doc = 0u32;
-    for i in 0..n {
-        let d = r.u32()?;
-        doc = if i == 0 {
-            d
-        } else {
-            doc.checked_add(d).ok_or_else(|| r.broken())?
-        };
+    for _ in 0..n {
+        doc = r.after(doc)?;
         out.push(doc);
     }
     Ok(out)
@@ -1020,24 +1023,13 @@ impl IndexBuilder {
         let doc = self.lens.len() as u32;
         for (k, t, b, ps) in keys.keys {
             let acc = self.keys.entry(k).or_default();
-            put_varint(
-                &mut acc.docs,
-                u64::from(if acc.n == 0 { doc } else { doc - acc.last }),
-            );
+            // `last` is 0 before the first article, so the first is absolute.
+            put_varint(&mut acc.docs, u64::from(doc - acc.last));
             put_varint(&mut acc.docs, u64::from(t));
             put_varint(&mut acc.docs, u64::from(b));
-            if ps.is_empty() && k & 0x1F_FFFF == 0 {
-                // A single character: no positions are ever needed.
-            } else {
-                put_varint(&mut acc.positions, ps.len() as u64);
-                let mut prev = 0;
-                for (i, &p) in ps.iter().enumerate() {
-                    put_varint(
-                        &mut acc.positions,
-                        u64::from(if i == 0 { p } else { p - prev }),
-                    );
-                    prev = p;
-                }
+            // A single character needs no positions, ever.
+            if !(ps.is_empty() && k & 0x1F_FFFF == 0) {
+                put_ascending(&mut acc.positions, &ps);
             }
             acc.last = doc;
             acc.n += 1;
@@ -1085,9 +1077,9 @@ impl IndexBuilder {
             let mut out = Vec::with_capacity(acc.docs.len());
             put_varint(&mut out, u64::from(acc.n));
             let mut doc = 0u32;
-            for i in 0..acc.n {
+            for _ in 0..acc.n {
                 let d = r.u32().unwrap_or(0);
-                doc = if i == 0 { d } else { doc + d };
+                doc += d;
                 let t = r.u32().unwrap_or(0);
                 let b = r.u32().unwrap_or(0);
                 let q = (score(acc.n, doc, t, b) / top * 127.0)
@@ -1188,12 +1180,7 @@ impl IndexBuilder {
         put(VIEWS, &views)?;
         for (id, list) in channels {
             let mut out = Vec::new();
-            put_varint(&mut out, list.len() as u64);
-            let mut prev = 0;
-            for (i, &d) in list.iter().enumerate() {
-                put_varint(&mut out, u64::from(if i == 0 { d } else { d - prev }));
-                prev = d;
-            }
+            put_ascending(&mut out, list);
             put(&channel_file(id), &out)?;
         }
         let mut years: Vec<i32> = self

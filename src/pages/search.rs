@@ -448,13 +448,9 @@ async fn download_all(
     state: RwSignal<Download>,
 ) -> Result<(), AppError> {
     let meta = &index.meta;
-    let mut files: Vec<String> = Vec::new();
-    let buckets: Vec<String> = (0..meta.buckets)
-        .map(|b| pieces::bucket_file(false, b))
+    let mut files: Vec<String> = (0..meta.buckets)
+        .map(|b| pieces::bucket_file(true, b))
         .collect();
-    for b in 0..meta.buckets {
-        files.push(pieces::bucket_file(true, b));
-    }
     let blocks = (meta.docs as usize).div_ceil(meta.card_block.max(1) as usize);
     files.extend((0..blocks).map(pieces::card_file));
     for (_, c) in edition.catalog.channel_tree() {
@@ -462,19 +458,19 @@ async fn download_all(
     }
     files.push(pieces::DATES.to_string());
     files.push(pieces::VIEWS.to_string());
-    let mut total = buckets.len() + files.len();
+    let mut total = meta.buckets as usize + files.len();
     let mut done = 0;
     // The postings buckets first: they name the large keys' own files.
+    let buckets: Vec<u32> = (0..meta.buckets).collect();
     for chunk in buckets.chunks(8) {
+        let paths: Vec<String> = chunk
+            .iter()
+            .map(|&b| pieces::bucket_file(false, b))
+            .collect();
         let got =
-            futures::future::join_all(chunk.iter().map(|p| api::search_piece(edition, p))).await;
-        for (b, data) in chunk.iter().zip(got) {
-            let own = pieces::own_count(b, &data?).map_err(AppError::Data)?;
-            let bucket: u32 = b
-                .trim_start_matches("search/k/")
-                .trim_end_matches(".bin")
-                .parse()
-                .unwrap_or(0);
+            futures::future::join_all(paths.iter().map(|p| api::search_piece(edition, p))).await;
+        for ((&bucket, path), data) in chunk.iter().zip(&paths).zip(got) {
+            let own = pieces::own_count(path, &data?).map_err(AppError::Data)?;
             for part in 0..own {
                 files.push(pieces::own_file(false, bucket, part));
                 files.push(pieces::own_file(true, bucket, part));

@@ -135,33 +135,30 @@ pub fn ReadingControls() -> impl IntoView {
         <div class="reading-controls" role="group" aria-label="阅读设置">
             <span class="control-label" aria-hidden="true">"字号："</span>
             {sizes}
-            <button
-                type="button"
-                class="elder-switch"
-                role="switch"
-                aria-checked=move || prefs.elder.get().to_string()
-                on:click=move |_| prefs.elder.update(|e| *e = !*e)
-            >
-                "长辈模式"
-                <span class="switch-state" aria-hidden="true">
-                    {move || if prefs.elder.get() { "开" } else { "关" }}
-                </span>
-            </button>
+            <PrefSwitch class="elder-switch" label="长辈模式" on=prefs.elder/>
             <Show when=move || prefs.elder.get()>
-                <button
-                    type="button"
-                    class="cursor-switch"
-                    role="switch"
-                    aria-checked=move || prefs.cursor.get().to_string()
-                    on:click=move |_| prefs.cursor.update(|c| *c = !*c)
-                >
-                    "大鼠标"
-                    <span class="switch-state" aria-hidden="true">
-                        {move || if prefs.cursor.get() { "开" } else { "关" }}
-                    </span>
-                </button>
+                <PrefSwitch class="cursor-switch" label="大鼠标" on=prefs.cursor/>
             </Show>
         </div>
     }
     .into_any()
+}
+
+/// An on/off reading preference as a switch button showing 开 or 关.
+#[component]
+fn PrefSwitch(class: &'static str, label: &'static str, on: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class=class
+            role="switch"
+            aria-checked=move || on.get().to_string()
+            on:click=move |_| on.update(|v| *v = !*v)
+        >
+            {label}
+            <span class="switch-state" aria-hidden="true">
+                {move || if on.get() { "开" } else { "关" }}
+            </span>
+        </button>
+    }
 }

@@ -39,6 +39,11 @@ export async function freePort() {
  *  checkouts' builds can be tested side by side). */
 export const DIST = process.env.PUFA_DIST || join(ROOT, "dist");
 
+/** The content tool of the build under test, for variant deployments:
+ *  $PUFA_BIN, else the tool build of $CARGO_TARGET_DIR, else of target/
+ *  (where Trunk's pre-build hook builds it). */
+export const PUFA = process.env.PUFA_BIN || join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "tool", "pufa");
+
 /** Start the server and the browser; returns what tests need and a stop(). */
 export async function start({ dist = DIST, base = "/", counter } = {}) {
   const server = await serve(dist, 0, base, { counter });
@@ -115,7 +120,7 @@ export function deploy(dir, change = () => {}, { finish = false } = {}) {
   const content = `${dir}-content`;
   cpSync(join(ROOT, "tests", "fixtures", "content"), content, { recursive: true });
   change(content);
-  execFileSync(join(ROOT, "target", "tool", "pufa"), ["build", "--content", content, "--out", join(dir, "data")]);
+  execFileSync(PUFA, ["build", "--content", content, "--out", join(dir, "data")]);
   if (finish) execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), dir]);
   return dir;
 }

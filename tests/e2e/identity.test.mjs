@@ -9,19 +9,11 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, ready, ROOT, SEED_ID, SITE_NAME, start, text } from "./harness.mjs";
+import { DIST, PUFA, ready, ROOT, SEED_ID, SITE_NAME, start, text } from "./harness.mjs";
 
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
 /** An article whose file names its 来源. */
 const SOURCED_ID = "2015-fagui-tupian-liebiao-shili";
-
-/** `pufa` of the build under test: $PUFA_BIN, else the tool build of
- *  $CARGO_TARGET_DIR, else of target/. */
-function pufaBin() {
-  if (process.env.PUFA_BIN) return process.env.PUFA_BIN;
-  const target = process.env.CARGO_TARGET_DIR || join(ROOT, "target");
-  return join(target, "tool", "pufa");
-}
 
 /** The identity items of the footer, line by line, in page order. */
 const EXPECTED_LINES = [
@@ -257,8 +249,7 @@ test("axe finds no violation on 网站地图 or in the identity block, in every 
 });
 
 test("with no identity settings nothing of the block is shown, and no empty separator", async () => {
-  const pufa = pufaBin();
-  assert.ok(existsSync(pufa), `pufa not built at ${pufa} (set PUFA_BIN)`);
+  assert.ok(existsSync(PUFA), `pufa not built at ${PUFA} (set PUFA_BIN)`);
   const dist = join(work, "plain");
   cpSync(DIST, dist, { recursive: true });
   const content = join(work, "plain-content");
@@ -269,7 +260,7 @@ test("with no identity settings nothing of the block is shown, and no empty sepa
     .replace(/^url = .*\n/m, "");
   assert.ok(!/\[site\.identity\]|url = "https:\/\/pufa|site_code|sponsor/.test(plain), "the variant still has identity settings");
   writeFileSync(siteToml, plain);
-  execFileSync(pufa, ["build", "--content", content, "--out", join(dist, "data")]);
+  execFileSync(PUFA, ["build", "--content", content, "--out", join(dist, "data")]);
 
   const plainSite = await start({ dist });
   try {

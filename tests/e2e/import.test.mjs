@@ -10,10 +10,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deploy, ROOT, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
+import { deploy, PUFA, ROOT, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
 
-// PUFA_BIN: a pufa built elsewhere (the journeys' own builds use target/tool).
-const PUFA = process.env.PUFA_BIN || join(ROOT, "target", "tool", "pufa");
 const FIXTURES = join(ROOT, "tests", "fixtures", "import");
 const SEED_ID = "cms-000_2a560b80ea02a09f";
 

@@ -9,13 +9,11 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, ready, ROOT, SITE_NAME, start } from "./harness.mjs";
+import { DIST, PUFA, ready, ROOT, SITE_NAME, start } from "./harness.mjs";
 
 const FRIEND = "中国普法网";
 const FRIEND_URL = "http://www.legalinfo.gov.cn/";
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
-/** The content tool that rebuilds a variant's data: the one Trunk built. */
-const PUFA = process.env.PUFA_TOOL || join(ROOT, "target", "tool", "pufa");
 
 let h;
 let work;

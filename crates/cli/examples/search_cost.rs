@@ -134,6 +134,7 @@ fn main() {
         let mut cache = pieces::Decoded::default();
         let mut best = 0f64;
         let chars: Vec<char> = q.chars().collect();
+        let mut all = have.clone();
         for n in 1..=chars.len() {
             let typed: String = chars[..n].iter().collect();
             let query = Query {
@@ -141,7 +142,6 @@ fn main() {
                 ordered: 10,
                 ..Query::default()
             };
-            let mut all = have.clone();
             // Earlier prefixes may need pieces the full query did not.
             loop {
                 match pieces::run(&meta, &query, &all).expect("run") {

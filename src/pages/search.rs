@@ -13,6 +13,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_navigate;
 use pufa_core::compiled::Entry;
 use pufa_core::date::{format_day, format_iso};
+use pufa_core::search::aids::{self, Step, Suggestion, Synonyms};
 use pufa_core::search::pieces::{self, Filter, Hit, Outcome, Query};
 use pufa_core::search::snippet::{highlight, needles, snippet};
 use pufa_core::search::{parse_terms, query::parse_bound, SearchParams, Sort, Term};
@@ -56,13 +57,18 @@ const KEEP_TEXTS: usize = 300;
 
 impl Index {
     /// Run `query`, fetching the pieces it asks for (all of one round at
-    /// once).
-    async fn search(&self, edition: &Edition, query: &Query) -> Result<Vec<Hit>, AppError> {
+    /// once); `widen` adds synonyms to some of its terms.
+    async fn search(
+        &self,
+        edition: &Edition,
+        query: &Query,
+        widen: &[(usize, Vec<Term>)],
+    ) -> Result<Vec<Hit>, AppError> {
         for _ in 0..4 {
             let outcome = {
                 let have = self.pieces.lock().map_err(|_| poisoned())?;
                 let mut decoded = self.decoded.lock().map_err(|_| poisoned())?;
-                pieces::run_cached(&self.meta, query, &*have, &mut decoded)
+                pieces::run_widened(&self.meta, query, widen, &*have, &mut decoded)
                     .map_err(AppError::Data)?
             };
             let paths = match outcome {
@@ -76,6 +82,37 @@ impl Index {
             if have.values().map(Vec::len).sum::<usize>() > KEEP_BYTES {
                 have.clear();
             }
+            for (path, data) in paths.into_iter().zip(fetched) {
+                have.insert(path, data?);
+            }
+        }
+        Err(poisoned())
+    }
+
+    /// The aids (issue #14): the search aids this version has, if any.
+    pub(crate) fn aids(&self) -> Option<&aids::AidsMeta> {
+        self.meta.aids.as_ref()
+    }
+
+    /// Run a look-up in the search aids, fetching the files it names
+    /// (kept with the index's pieces, so each is fetched once).
+    pub(crate) async fn aid<T>(
+        &self,
+        edition: &Edition,
+        step: impl Fn(&HashMap<String, Vec<u8>>) -> Result<Step<T>, pufa_core::DataError>,
+    ) -> Result<T, AppError> {
+        for _ in 0..4 {
+            let paths = {
+                let have = self.pieces.lock().map_err(|_| poisoned())?;
+                match step(&have).map_err(AppError::Data)? {
+                    Step::Done(t) => return Ok(t),
+                    Step::Need(paths) => paths,
+                }
+            };
+            let fetched =
+                futures::future::join_all(paths.iter().map(|p| api::search_piece(edition, p)))
+                    .await;
+            let mut have = self.pieces.lock().map_err(|_| poisoned())?;
             for (path, data) in paths.into_iter().zip(fetched) {
                 have.insert(path, data?);
             }
@@ -152,7 +189,7 @@ fn poisoned() -> AppError {
 pub struct SearchCache(Arc<Mutex<Option<Arc<Index>>>>);
 
 impl SearchCache {
-    async fn get(&self, edition: &Edition) -> Result<Arc<Index>, AppError> {
+    pub(crate) async fn get(&self, edition: &Edition) -> Result<Arc<Index>, AppError> {
         let version = &edition.version.version;
         if let Some(i) = self.0.lock().ok().and_then(|c| c.clone()) {
             if &i.version == version {
@@ -195,6 +232,18 @@ struct Results {
     total: usize,
     pager: Option<Pager>,
     entries: Vec<Entry>,
+    forgiving: Forgiving,
+}
+
+/// What search did beyond the words as typed (issue #14).
+#[derive(Clone, Default)]
+struct Forgiving {
+    /// Pinyin read as Chinese: the words typed and the words searched.
+    pinyin: Option<(String, String)>,
+    /// Synonyms searched as well.
+    synonyms: Vec<String>,
+    /// 您是不是要找.
+    did_you_mean: Vec<Suggestion>,
 }
 
 async fn find(
@@ -205,23 +254,86 @@ async fn find(
     if p.is_empty() {
         return Ok(None);
     }
-    let terms = parse_terms(&p.q);
+    let typed = parse_terms(&p.q);
     // An unknown channel (an old link) is ignored, as the URL rules say.
     let channel = p
         .channel
         .clone()
         .filter(|c| edition.catalog.channel(c).is_some());
-    let query = Query {
-        terms: terms.clone(),
+    let query_of = |terms: Vec<Term>| Query {
+        terms,
         filter: Filter {
-            channel,
+            channel: channel.clone(),
             from: p.from,
             to: p.to,
         },
         sort: p.sort,
         ordered: p.page.saturating_mul(PER_PAGE),
     };
-    let hits = index.search(&edition, &query).await?;
+    // The aids only help: without them (an older build, offline and never
+    // fetched) the words are searched as typed.
+    let aids = index
+        .aids()
+        .cloned()
+        .filter(|_| !p.exact && !typed.is_empty());
+    let mut forgiving = Forgiving::default();
+    let mut widen = Vec::new();
+    if let Some(a) = aids.as_ref().filter(|a| aids::synonyms_needed(a, &typed)) {
+        let synonyms = index
+            .aid(&edition, |have| {
+                Ok(match have.get(aids::SYNONYMS) {
+                    Some(data) => Step::Done(Synonyms::decode(data)?),
+                    None => Step::Need(vec![aids::SYNONYMS.to_string()]),
+                })
+            })
+            .await;
+        if let (Ok(s), true) = (synonyms, a.synonyms > 0) {
+            widen = s.widen(&typed);
+        }
+    }
+    let mut hits = index
+        .search(&edition, &query_of(typed.clone()), &widen)
+        .await?;
+    let mut terms = typed.clone();
+    if let Some(a) = aids.as_ref().filter(|_| hits.len() < aids::FEW) {
+        let found = index
+            .aid(&edition, |have| aids::from_pinyin(a, &typed, have))
+            .await;
+        if let Some(replaced) = found.ok().filter(|r| !r.is_empty()) {
+            let mut chinese = typed.clone();
+            for (i, text) in &replaced {
+                chinese[*i].text = text.clone();
+            }
+            let more = index
+                .search(&edition, &query_of(chinese.clone()), &[])
+                .await?;
+            if more.len() > hits.len() {
+                let words = |t: &[Term]| {
+                    replaced
+                        .iter()
+                        .map(|(i, _)| t[*i].text.clone())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                forgiving.pinyin = Some((words(&typed), words(&chinese)));
+                hits = more;
+                terms = chinese;
+                widen.clear();
+            }
+        }
+    }
+    if let Some(a) = aids.as_ref().filter(|_| hits.len() < aids::FEW) {
+        forgiving.did_you_mean = index
+            .aid(&edition, |have| aids::homophones(a, &typed, have))
+            .await
+            .unwrap_or_default();
+    }
+    for (_, alts) in &widen {
+        for t in alts {
+            forgiving.synonyms.push(t.text.clone());
+            terms.push(t.clone());
+        }
+    }
     // A page past the end (an old link) shows the first page instead.
     let pager =
         Pager::new(hits.len(), PER_PAGE, p.page).or_else(|| Pager::new(hits.len(), PER_PAGE, 1));
@@ -257,6 +369,7 @@ async fn find(
         total: hits.len(),
         pager,
         entries,
+        forgiving,
     }))
 }
 
@@ -348,7 +461,7 @@ fn OfflineMiss(on_retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
 const OFFLINE_KEY: &str = "pufa-offline-search";
 
 fn saved_version() -> Option<String> {
-    web_sys::window()?
+    crate::dom::window()?
         .local_storage()
         .ok()
         .flatten()?
@@ -392,7 +505,7 @@ fn OfflineSearch(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
                 match download_all(&edition, &index, state).await {
                     Ok(()) => {
                         if let Some(s) =
-                            web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+                            crate::dom::window().and_then(|w| w.local_storage().ok().flatten())
                         {
                             let _ = s.set_item(OFFLINE_KEY, &version);
                         }
@@ -458,6 +571,10 @@ async fn download_all(
     }
     files.push(pieces::DATES.to_string());
     files.push(pieces::VIEWS.to_string());
+    // The aids too: 您是不是要找, pinyin and synonyms work offline.
+    if let Some(a) = &meta.aids {
+        files.extend(a.all_files());
+    }
     let mut total = meta.buckets as usize + files.len();
     let mut done = 0;
     // The postings buckets first: they name the large keys' own files.
@@ -495,9 +612,13 @@ async fn download_all(
 #[component]
 fn ResultList(edition: SharedEdition, index: Arc<Index>, results: Results) -> impl IntoView {
     let Some(pager) = results.pager.filter(|_| results.total > 0) else {
-        return view! { <NoResults params=results.params/> }.into_any();
+        return view! {
+            <NoResults params=results.params.clone()/>
+            <ForgivingNotes params=results.params forgiving=results.forgiving/>
+        }
+        .into_any();
     };
-    // Every result contains every term as typed: mark them all.
+    // Every result contains every term (or a synonym named): mark them all.
     let marks = needles(&results.terms, |_| true);
     let items = results
         .entries
@@ -511,8 +632,9 @@ fn ResultList(edition: SharedEdition, index: Arc<Index>, results: Results) -> im
     } else {
         format!("找到 {} 条结果", results.total)
     };
-    let for_pages = results.params;
+    let for_pages = results.params.clone();
     view! {
+        <ForgivingNotes params=results.params forgiving=results.forgiving/>
         <p class="result-count" role="status">{summary}</p>
         <ol class="search-results">{items}</ol>
         <PagerNav pager=pager href=move |n| paths::search(&for_pages.with_page(n).to_query())/>
@@ -554,6 +676,59 @@ fn ResultItem(
             </p>
         </li>
     }
+}
+
+/// What search did beyond the words typed, each with a way back to the
+/// words as typed; and 您是不是要找 as links.
+#[component]
+fn ForgivingNotes(params: SearchParams, forgiving: Forgiving) -> impl IntoView {
+    let exact = SearchParams {
+        exact: true,
+        page: 1,
+        ..params.clone()
+    };
+    let exact_href = paths::search(&exact.to_query());
+    let q = params.q.trim().to_string();
+    let pinyin = forgiving.pinyin.map(|(typed, chinese)| {
+        view! {
+            <p class="search-note">
+                {format!("已按拼音“{typed}”搜索：{chinese}。")}
+                <a href=exact_href.clone()>{format!("仍然搜索“{typed}”")}</a>
+            </p>
+        }
+    });
+    let synonyms = (!forgiving.synonyms.is_empty()).then(|| {
+        view! {
+            <p class="search-note">
+                {format!("已同时搜索同义词：{}。", forgiving.synonyms.join("、"))}
+                <a href=exact_href.clone()>{format!("只搜索“{q}”")}</a>
+            </p>
+        }
+    });
+    let did_you_mean = (!forgiving.did_you_mean.is_empty()).then(|| {
+        let links = forgiving
+            .did_you_mean
+            .into_iter()
+            .map(|s| {
+                let next = SearchParams {
+                    q: s.q.clone(),
+                    page: 1,
+                    exact: false,
+                    ..params.clone()
+                };
+                view! {
+                    <li><a class="did-you-mean-link" href=paths::search(&next.to_query())>{s.q}</a></li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="did-you-mean">
+                <p>"您是不是要找："</p>
+                <ul>{links}</ul>
+            </div>
+        }
+    });
+    view! { {pinyin} {synonyms} {did_you_mean} }
 }
 
 #[component]

@@ -58,6 +58,9 @@ pub struct Content {
     pub dir: PathBuf,
     pub site: SiteData,
     pub bulletins: Vec<Source>,
+    /// The office's synonym list (`synonyms.toml`), normalised; empty
+    /// without one.
+    pub synonyms: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The front matter of a bulletin file.
@@ -595,11 +598,19 @@ pub fn load(dir: &Path) -> Result<Content, Vec<Problem>> {
             Err(p) => problems.push(p),
         }
     }
+    let synonyms = match crate::search_aids::load_synonyms(dir) {
+        Ok(s) => s,
+        Err(more) => {
+            problems.extend(more);
+            Default::default()
+        }
+    };
     if problems.is_empty() {
         Ok(Content {
             dir: dir.to_path_buf(),
             site,
             bulletins,
+            synonyms,
         })
     } else {
         Err(problems)

@@ -186,6 +186,18 @@ pub fn government_tags(
     ]
 }
 
+/// JSON for the inside of a `<script type="application/ld+json">`: `<`, `>`
+/// and `&` are written as `\u003c`, `\u003e`, `\u0026` (the same JSON to a
+/// reader of it), so a title holding `</script>` cannot end the element in
+/// pre-rendered HTML, where script text is not escaped.
+pub fn script_json(value: &Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// schema.org `NewsArticle` and `BreadcrumbList` of an article page.
 pub fn article_json_ld(catalog: &Catalog, b: &Bulletin, root: &SiteRoot) -> Value {
     let url = root.article(&b.id);

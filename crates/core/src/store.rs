@@ -61,6 +61,11 @@ impl Catalog {
         self.channel_index.get(id).map(|&i| &self.channels[i])
     }
 
+    /// Every channel, each before its sub-channels.
+    pub fn channels(&self) -> impl Iterator<Item = &ChannelNode> {
+        self.channels.iter()
+    }
+
     pub fn top_channels(&self) -> impl Iterator<Item = &ChannelNode> {
         self.top.iter().map(|&i| &self.channels[i])
     }

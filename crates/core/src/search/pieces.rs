@@ -70,6 +70,9 @@ pub struct Meta {
     pub files: u32,
     /// Publish years, newest first (the year filter's choices).
     pub years: Vec<i32>,
+    /// The search aids (pinyin, suggestions, synonyms), when built.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aids: Option<super::aids::AidsMeta>,
 }
 
 impl Meta {
@@ -544,49 +547,90 @@ pub fn run_cached(
     pieces: &impl Pieces,
     cache: &mut Decoded,
 ) -> Result<Outcome, DataError> {
+    run_widened(meta, query, &[], pieces, cache)
+}
+
+/// One way of matching a term: its keys, their postings and the cover
+/// keys' positions; `absent` when a key is in no article.
+struct Way<'p> {
+    tk: TermKeys,
+    posts: Postings,
+    positions: Vec<Pos<'p>>,
+    absent: bool,
+}
+
+/// [`run_cached`] where some terms may also be matched by others
+/// (synonyms, issue #14): `widen` lists, by term index, the alternatives.
+/// An article matches a term when it contains the term or any of its
+/// alternatives, so every result still holds each term or a named
+/// alternative; ranking takes the best of them.
+pub fn run_widened(
+    meta: &Meta,
+    query: &Query,
+    widen: &[(usize, Vec<Term>)],
+    pieces: &impl Pieces,
+    cache: &mut Decoded,
+) -> Result<Outcome, DataError> {
     meta.check()?;
     cache.trim();
     let mut missing = Vec::new();
-    // Per term: keys, their postings (None = not fetched yet or absent),
-    // and the cover keys' positions.
-    let mut terms: Vec<(TermKeys, Postings, Vec<Pos>)> = Vec::new();
-    let mut empty = false;
-    for t in &query.terms {
-        let tk = term_keys(&t.text);
-        if tk.keys.is_empty() {
-            continue;
-        }
-        let mut posts = Vec::new();
-        for &k in &tk.keys {
-            if let Some(p) = cache.postings.get(&k) {
-                posts.push(Some(p.clone()));
+    // Per term, every way of matching it.
+    let mut slots: Vec<Vec<Way>> = Vec::new();
+    for (i, t) in query.terms.iter().enumerate() {
+        let alternatives = widen
+            .iter()
+            .filter(|(at, _)| *at == i)
+            .flat_map(|(_, alts)| alts.iter());
+        let mut ways = Vec::new();
+        for text in std::iter::once(&t.text).chain(alternatives.map(|a| &a.text)) {
+            let tk = term_keys(text);
+            if tk.keys.is_empty() {
                 continue;
             }
-            match locate(meta, pieces, k, false, &mut missing)? {
-                Located::Found(path, bytes) => {
-                    let p = decode_posting(&path, bytes)?;
-                    posts.push(Some(cache.posting(k, p)));
+            let mut posts = Vec::new();
+            let mut absent = false;
+            for &k in &tk.keys {
+                if let Some(p) = cache.postings.get(&k) {
+                    posts.push(Some(p.clone()));
+                    continue;
                 }
-                Located::Absent => {
-                    empty = true; // the key is in no article
-                    posts.push(None);
+                match locate(meta, pieces, k, false, &mut missing)? {
+                    Located::Found(path, bytes) => {
+                        let p = decode_posting(&path, bytes)?;
+                        posts.push(Some(cache.posting(k, p)));
+                    }
+                    Located::Absent => {
+                        absent = true; // the key is in no article
+                        posts.push(None);
+                    }
+                    Located::Pending => posts.push(None),
                 }
-                Located::Pending => posts.push(None),
             }
+            let mut positions = Vec::new();
+            for &(_, k) in &tk.cover {
+                if let Some(f) = cache.positions.get(&k) {
+                    positions.push(Pos::Decoded(f.clone()));
+                    continue;
+                }
+                match locate(meta, pieces, k, true, &mut missing)? {
+                    Located::Found(path, bytes) => positions.push(Pos::Raw(path, bytes)),
+                    _ => positions.push(Pos::Missing),
+                }
+            }
+            ways.push(Way {
+                tk,
+                posts,
+                positions,
+                absent,
+            });
         }
-        let mut positions = Vec::new();
-        for &(_, k) in &tk.cover {
-            if let Some(f) = cache.positions.get(&k) {
-                positions.push(Pos::Decoded(f.clone()));
-                continue;
-            }
-            match locate(meta, pieces, k, true, &mut missing)? {
-                Located::Found(path, bytes) => positions.push(Pos::Raw(path, bytes)),
-                _ => positions.push(Pos::Missing),
-            }
+        if !ways.is_empty() {
+            slots.push(ways);
         }
-        terms.push((tk, posts, positions));
     }
+    // A term no way of which is in any article: nothing matches, whatever
+    // else is missing.
+    let empty = slots.iter().any(|ways| ways.iter().all(|w| w.absent));
     // Filters' files.
     let channel_docs = match &query.filter.channel {
         Some(id) => {
@@ -624,78 +668,43 @@ pub fn run_cached(
         None
     };
     if empty {
-        // A key no article holds: nothing matches, whatever else is missing.
         return Ok(Outcome::Done(Vec::new()));
     }
     if !missing.is_empty() {
         return Ok(Outcome::Need(missing));
     }
 
-    // Candidates: per term, the articles holding all its keys.
+    // Candidates: per term, the articles holding all the keys of one of
+    // its ways, each with (all keys in the title, weight sum).
     let mut hits: Option<Vec<Hit>> = None;
-    for (tk, posts, positions) in terms {
-        let posts: Vec<Arc<Posting>> = posts.into_iter().flatten().collect();
-        let posts: Vec<&Posting> = posts.iter().map(|p| &**p).collect();
-        let mut docs = posts[0].docs.clone();
-        for p in &posts[1..] {
-            docs = intersect(&docs, &p.docs);
+    for ways in slots {
+        let prev: Option<Vec<u32>> = hits.as_ref().map(|h| h.iter().map(|h| h.doc).collect());
+        let mut slot: Vec<Hit> = Vec::new();
+        for way in ways.into_iter().filter(|w| !w.absent) {
+            let found = match_way(meta, way, prev.as_deref(), cache)?;
+            slot = union_best(&slot, &found);
         }
-        if let Some(h) = &hits {
-            let prev: Vec<u32> = h.iter().map(|h| h.doc).collect();
-            docs = intersect(&docs, &prev);
-        }
-        if !tk.cover.is_empty() && !docs.is_empty() {
-            let mut flats = Vec::with_capacity(positions.len());
-            for (pos, &(_, k)) in positions.into_iter().zip(&tk.cover) {
-                let at = tk.keys.iter().position(|&x| x == k).unwrap_or(0);
-                flats.push(match pos {
-                    Pos::Decoded(f) => f,
-                    Pos::Raw(path, data) => {
-                        let f = decode_positions(&path, data, posts[at])?;
-                        cache.flat(k, f)
+        let next = match &hits {
+            None => slot,
+            Some(h) => {
+                // Both ascending by article: add up where both hold it.
+                let mut out = Vec::with_capacity(slot.len().min(h.len()));
+                let mut it = h.iter().peekable();
+                for s in slot {
+                    while it.peek().is_some_and(|p| p.doc < s.doc) {
+                        it.next();
                     }
-                    // A posting without positions: the index is damaged.
-                    Pos::Missing => {
-                        return Err(DataError::new(
-                            &bucket_file(true, bucket_of(k, meta.buckets)),
-                            "",
-                            "搜索索引缺少位置数据",
-                        ))
+                    if let Some(p) = it.peek().filter(|p| p.doc == s.doc) {
+                        out.push(Hit {
+                            doc: s.doc,
+                            title_terms: s.title_terms + p.title_terms,
+                            score: s.score + p.score,
+                        });
                     }
-                });
-            }
-            docs = verify(&tk, &posts, &flats, &docs)?;
-        }
-        let mut next = Vec::with_capacity(docs.len());
-        let mut cursors = vec![0usize; posts.len()];
-        let mut prev_iter = hits.as_ref().map(|h| h.iter().peekable());
-        for &d in &docs {
-            let mut score = 0u32;
-            let mut all_title = true;
-            for (p, c) in posts.iter().zip(cursors.iter_mut()) {
-                while p.docs[*c] < d {
-                    *c += 1;
                 }
-                let w = p.weights[*c];
-                score += u32::from(w & !IN_TITLE);
-                all_title &= w & IN_TITLE != 0;
+                out
             }
-            let (mut t, mut s) = (u32::from(all_title), score);
-            if let Some(it) = prev_iter.as_mut() {
-                while it.peek().is_some_and(|h| h.doc < d) {
-                    it.next();
-                }
-                if let Some(h) = it.peek() {
-                    t += h.title_terms;
-                    s += h.score;
-                }
-            }
-            next.push(Hit {
-                doc: d,
-                title_terms: t,
-                score: s,
-            });
-        }
+        };
         hits = Some(next);
     }
 
@@ -748,6 +757,109 @@ pub fn run_cached(
         }
     }
     Ok(Outcome::Done(hits))
+}
+
+/// The articles (ascending) holding one way of a term, among `within`
+/// when given, with their title flag (as 0/1) and weight sum.
+fn match_way(
+    meta: &Meta,
+    way: Way,
+    within: Option<&[u32]>,
+    cache: &mut Decoded,
+) -> Result<Vec<Hit>, DataError> {
+    let Way {
+        tk,
+        posts,
+        positions,
+        ..
+    } = way;
+    let posts: Vec<Arc<Posting>> = posts.into_iter().flatten().collect();
+    let posts: Vec<&Posting> = posts.iter().map(|p| &**p).collect();
+    let Some(first) = posts.first() else {
+        return Ok(Vec::new());
+    };
+    let mut docs = first.docs.clone();
+    for p in &posts[1..] {
+        docs = intersect(&docs, &p.docs);
+    }
+    if let Some(prev) = within {
+        docs = intersect(&docs, prev);
+    }
+    if !tk.cover.is_empty() && !docs.is_empty() {
+        let mut flats = Vec::with_capacity(positions.len());
+        for (pos, &(_, k)) in positions.into_iter().zip(&tk.cover) {
+            let at = tk.keys.iter().position(|&x| x == k).unwrap_or(0);
+            flats.push(match pos {
+                Pos::Decoded(f) => f,
+                Pos::Raw(path, data) => {
+                    let p = posts
+                        .get(at)
+                        .ok_or_else(|| DataError::new(&path, "", "搜索索引缺少位置数据"))?;
+                    let f = decode_positions(&path, data, p)?;
+                    cache.flat(k, f)
+                }
+                // A posting without positions: the index is damaged.
+                Pos::Missing => {
+                    return Err(DataError::new(
+                        &bucket_file(true, bucket_of(k, meta.buckets)),
+                        "",
+                        "搜索索引缺少位置数据",
+                    ))
+                }
+            });
+        }
+        docs = verify(&tk, &posts, &flats, &docs)?;
+    }
+    let mut out = Vec::with_capacity(docs.len());
+    let mut cursors = vec![0usize; posts.len()];
+    for &d in &docs {
+        let mut score = 0u32;
+        let mut all_title = true;
+        for (p, c) in posts.iter().zip(cursors.iter_mut()) {
+            while p.docs[*c] < d {
+                *c += 1;
+            }
+            let w = p.weights[*c];
+            score += u32::from(w & !IN_TITLE);
+            all_title &= w & IN_TITLE != 0;
+        }
+        out.push(Hit {
+            doc: d,
+            title_terms: u32::from(all_title),
+            score,
+        });
+    }
+    Ok(out)
+}
+
+/// Two ascending hit lists as one, keeping the better of an article's two.
+fn union_best(a: &[Hit], b: &[Hit]) -> Vec<Hit> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.doc == y.doc => {
+                let better = (x.title_terms, x.score) >= (y.title_terms, y.score);
+                out.push(if better { *x } else { *y });
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.doc < y.doc => {
+                out.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                out.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                out.push(*y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
 }
 
 /// Sort `hits`, or only their first `ordered` when that is fewer: a
@@ -1201,6 +1313,7 @@ impl IndexBuilder {
             card_block: CARD_BLOCK as u32,
             bytes,
             files,
+            aids: None,
         })
     }
 }

@@ -125,6 +125,9 @@ pub struct SearchParams {
     pub to: Option<NaiveDate>,
     pub sort: Sort,
     pub page: usize,
+    /// Search exactly the words typed: no pinyin reading, no synonyms
+    /// (`exact=1`, the link under 已按拼音… and 已同时搜索同义词…).
+    pub exact: bool,
 }
 
 /// Longest `q` kept from a URL: enough for any real query, and a bound on
@@ -151,6 +154,7 @@ impl SearchParams {
                 "from" => p.from = parse_bound(value, false).or(p.from),
                 "to" => p.to = parse_bound(value, true).or(p.to),
                 "sort" => p.sort = Sort::parse(value).unwrap_or(p.sort),
+                "exact" if value == "1" => p.exact = true,
                 "page" => {
                     p.page = value.parse().ok().filter(|&n| n >= 1).unwrap_or(p.page);
                 }
@@ -196,6 +200,9 @@ impl SearchParams {
         }
         if self.page > 1 {
             parts.push(format!("page={}", self.page));
+        }
+        if self.exact {
+            parts.push("exact=1".to_string());
         }
         parts.join("&")
     }

@@ -41,6 +41,8 @@ pub struct Report {
     pub files: usize,
     pub bytes: u64,
     pub media: usize,
+    /// The Atom feeds, sitemap and robots.txt beside `data/` (`feeds.rs`).
+    pub feeds: crate::feeds::Written,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -187,6 +189,7 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
         dir,
         mut site,
         bulletins,
+        synonyms,
     } = content;
     let mut bulletins: Vec<Bulletin> = bulletins.into_iter().map(|s| s.bulletin).collect();
     let media = publish_media(&dir, media_out, &mut bulletins, &mut site)?;
@@ -312,6 +315,11 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             meta.bytes += tree.bytes - before;
             meta.files += 1;
         }
+        // Search that forgives (issue #14): pinyin, suggestions, synonyms.
+        let aids = crate::search_aids::write(all, &synonyms, |path, data| tree.put(path, data))?;
+        meta.bytes += aids.bytes;
+        meta.files += aids.files;
+        meta.aids = Some(aids);
         tree.put_json(pieces::META, &meta)?;
     }
 
@@ -367,12 +375,20 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             let _ = fs::remove_dir_all(entry.path());
         }
     }
+    // Feeds and maps last: every article they name is live by now. They go
+    // to the root of the build, beside `data/` (as `media/` does).
+    let feeds = crate::feeds::write(
+        &store,
+        out.parent().unwrap_or(Path::new("")),
+        crate::feeds::Limits::default(),
+    )?;
     Ok(Report {
         version: version.version,
         bulletins: all.len(),
         files,
         bytes,
         media,
+        feeds,
     })
 }
 

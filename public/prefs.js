@@ -3,8 +3,11 @@
 // Loaded synchronously from <head>; the app's reading controls write the
 // same localStorage keys and <html> attributes (src/components/reading.rs).
 (function () {
+  var root = document.documentElement;
+  // Scripts run: the controls that need them (字号, 朗读, 打印…) are shown.
+  // Without JavaScript a pre-rendered page hides them (style/main.css).
+  root.setAttribute("data-js", "");
   try {
-    var root = document.documentElement;
     var size = localStorage.getItem("pufa.fontSize");
     if (size === "large" || size === "small") root.setAttribute("data-font", size);
     if (localStorage.getItem("pufa.elder") === "1") root.setAttribute("data-elder", "");

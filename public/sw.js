@@ -1,6 +1,6 @@
 // Service worker of the 普法动态 portal (issues #4 and #9).
 //
-// - The app shell (index.html and this build's hashed wasm/js/css, icons,
+// - The app shell (shell.html and this build's hashed wasm/js/css, icons,
 //   manifest) is cached at install. The list and the version below are
 //   written by scripts/post-build.mjs after every build; the placeholders
 //   are never served.
@@ -32,7 +32,7 @@ const POINTER = "pufa-pointer";
 /** Data files and images kept at most (pages a reader opened). */
 const MAX_ENTRIES = 400;
 const scope = new URL(self.registration.scope);
-const INDEX = new URL("index.html", scope).href;
+const INDEX = new URL("shell.html", scope).href;
 const POINTER_URL = new URL("data/version.json", scope).href;
 
 /** The path below the scope, without a leading slash. */

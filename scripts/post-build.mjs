@@ -4,14 +4,17 @@
 //    names change on every build, so the list can only be made now.
 // 2. index.html gets a Content-Security-Policy <meta>, with the hash of
 //    Trunk's inline loader script (which also changes every build).
-// 3. 404.html is a copy of the shell, for static hosts without rewrites.
+// 3. shell.html keeps the shell (the page the app fills in) for the search page and
+//    the service worker; `pufa render` then writes every article, list page, home
+//    (index.html), 网站地图 and 404.html as pre-rendered HTML with that head.
 //
 // Works for any --public-url: every path written is relative. Idempotent:
 // `node scripts/post-build.mjs DIR` redoes it on a finished build (the
 // update test uses that to make a second version of a build).
 
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -50,7 +53,10 @@ function counterOrigin() {
 }
 const extraConnect = counterOrigin();
 const indexPath = join(dir, "index.html");
-let html = readFileSync(indexPath, "utf8");
+const shellPath = join(dir, "shell.html");
+// Run again on a finished build, index.html is the pre-rendered home: the
+// shell is the one kept from the first run.
+let html = readFileSync(existsSync(shellPath) ? shellPath : indexPath, "utf8");
 const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const hashes = inline.map((s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`);
 const csp = [
@@ -68,18 +74,28 @@ const csp = [
 ].join("; ");
 html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/g, "");
 html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
-writeFileSync(indexPath, html);
+writeFileSync(shellPath, html);
 
-// --- 3. 404.html fallback.
-writeFileSync(join(dir, "404.html"), html);
+// --- 3. Pre-rendered pages, by the content tool of this checkout ($PUFA_BIN
+// when a test names one). It reads shell.html and this build's data/.
+const render = process.env.PUFA_BIN
+  ? [process.env.PUFA_BIN, ["render", "--dist", dir]]
+  : ["cargo", ["run", "--quiet", "--locked", "--profile", "tool", "-p", "pufa-cli", "--", "render", "--dist", dir]];
+execFileSync(render[0], render[1], { stdio: "inherit" });
 
 // --- 1. Service worker precache list and version.
 // The shell only: data and images are versioned by path and cached by the
 // worker as they are used (only the current site and home files up front).
 const precache = files(dir)
-  .filter((f) => f !== "sw.js" && f !== "404.html" && !f.endsWith(".map"))
+  .filter((f) => f !== "sw.js" && !f.endsWith(".map"))
+  // Pre-rendered pages are for first visits and crawlers; the worker
+  // answers navigations with the shell.
+  .filter((f) => !f.endsWith(".html") || f === "shell.html")
+  // Feeds, sitemaps and robots.txt change with every publish, and are not
+  // for the app: a data-only publish must not make a new app version.
+  .filter((f) => !/^(feed\.xml|sitemap\.xml|robots\.txt)$|^(feeds|sitemaps)\//.test(f))
   .filter((f) => !f.startsWith("data/") && !f.startsWith("media/"))
-  .sort((a, b) => (a === "index.html" ? -1 : b === "index.html" ? 1 : a.localeCompare(b)));
+  .sort((a, b) => (a === "shell.html" ? -1 : b === "shell.html" ? 1 : a.localeCompare(b)));
 const version = createHash("sha256");
 for (const f of precache) {
   // Only code and shell changes make a new version (and the 有新版本
@@ -93,5 +109,5 @@ const sw = readFileSync(swTemplate, "utf8")
 writeFileSync(swPath, sw);
 console.log(
   `post-build: ${precache.length} files precached, CSP with ${hashes.length} script hash(es)` +
-    `${extraConnect ? ` and connect-src ${extraConnect}` : ""}, 404.html written`,
+    `${extraConnect ? ` and connect-src ${extraConnect}` : ""}, shell.html written`,
 );

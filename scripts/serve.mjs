@@ -1,6 +1,6 @@
 // A small static file server for dist/, the way a real static host with an
-// SPA rewrite behaves: files are served as they are, a navigation to a path
-// with no file gets index.html, and a missing asset or data file is a real
+// SPA rewrite behaves: files are served as they are, a pre-rendered page at
+// its URL + .html, a navigation to a path with no file gets the shell, and a missing asset or data file is a real
 // 404 (Trunk's dev server answers those with index.html, which hides bugs).
 //
 // Usage: node scripts/serve.mjs DIR PORT [BASE] [--counter URL]
@@ -100,8 +100,12 @@ export function serve(dir, port = 0, baseArg = "/", { counter } = {}) {
       return send(res, 403, "text/plain", "forbidden", head);
     }
     let file = await fileAt(full);
+    // A pre-rendered page: /article/x is article/x.html (as nginx's
+    // try_files $uri.html and most static hosts do).
+    if (!file && !extname(pathname)) file = await fileAt(`${full}.html`);
     const navigation = !extname(pathname) && (req.headers.accept || "").includes("text/html");
-    if (!file && navigation) file = join(root, "index.html");
+    // Any other route goes to the app's shell (index.html before pre-rendering existed).
+    if (!file && navigation) file = (await fileAt(join(root, "shell.html"))) || join(root, "index.html");
     if (!file) return send(res, 404, "text/plain; charset=utf-8", "not found", head);
     let body = await readFile(file);
     if (counter && /^data\/v\/[0-9a-f]+\/site\.json$/.test(rel.split(sep).join("/"))) {

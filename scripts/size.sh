@@ -8,7 +8,7 @@ DIST="${1:-dist}"
 [ -d "$DIST" ] || { echo "no $DIST/: run trunk build --release first" >&2; exit 1; }
 printf '%-40s %10s %10s %10s\n' file raw gzip-9 brotli-11
 total_raw=0; total_gz=0; total_br=0
-for f in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css "$DIST"/index.html \
+for f in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.css "$DIST"/shell.html \
   "$DIST"/data/version.json "$DIST"/data/v/*/site.json "$DIST"/data/v/*/home.json; do
   [ -f "$f" ] || continue
   raw=$(stat -c %s "$f")

@@ -17,6 +17,8 @@ step "cargo clippy (warnings are errors)"
 cargo clippy --locked -p pufa-core --all-targets -- -D warnings
 cargo clippy --locked -p pufa-cli --all-targets -- -D warnings
 cargo clippy --locked -p pufa-portal --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The same components, compiled natively for pre-rendering (`pufa render`).
+cargo clippy --locked -p pufa-portal --features ssr --lib -- -D warnings
 cargo clippy --locked -p pufa-counter --all-targets -- -D warnings
 
 step "native tests (crates/core)"

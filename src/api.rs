@@ -253,7 +253,7 @@ const COUNTER_TIMEOUT_MS: i32 = 3000;
 
 /// Resolves after `ms` milliseconds (at once where there is no window).
 async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::window() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| match crate::dom::window() {
         Some(w) => {
             if w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
                 .is_err()

@@ -4,8 +4,9 @@
 //! frame (header with the channel navigation, footer) shows the edition of
 //! the last page loaded, and appears with the first one.
 
+use crate::components::meta::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Title};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -25,18 +26,18 @@ pub fn App() -> impl IntoView {
     provide_reading_prefs();
     provide_state();
     provide_context(crate::pages::SearchCache::default());
-    let edition = use_edition();
     let busy = use_busy();
     let part_busy = use_part_busy();
+    // On a pre-rendered page the app was drawn out of sight: it takes the
+    // page over once its first page is there (see `crate::boot`).
+    Effect::new(move |_| {
+        if !busy.get() {
+            crate::boot::take_over();
+        }
+    });
     view! {
         <Router base=paths::base()>
-            <SkipLink/>
-            <section class="top-bar" aria-label="日期、阅读设置与提示">
-                <DateBar/>
-                <PwaNotices/>
-            </section>
-            {move || edition.get().map(|e| view! { <SiteHeader edition=e/> })}
-            <main id="main" class="site-main" tabindex="-1" aria-busy=move || (busy.get() || part_busy.get()).to_string()>
+            <Frame busy=Signal::derive(move || busy.get() || part_busy.get())>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("channel/:id") view=ChannelPage/>
@@ -45,10 +46,35 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("search") view=SearchPage/>
                     <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
                 </Routes>
-            </main>
-            {move || edition.get().map(|e| view! { <SiteFooter edition=e/> })}
+            </Frame>
             <LeaveNotice/>
         </Router>
+    }
+}
+
+/// Everything around the page: skip link, date bar, header with the
+/// channel navigation, `<main>` with the page, footer. The app and the
+/// pre-renderer draw the same frame, so a pre-rendered page and the app
+/// that takes it over look the same.
+#[component]
+pub fn Frame(
+    /// `aria-busy` of `<main>`.
+    #[prop(into)]
+    busy: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
+    let edition = use_edition();
+    view! {
+        <SkipLink/>
+        <section class="top-bar" aria-label="日期、阅读设置与提示">
+            <DateBar/>
+            <PwaNotices/>
+        </section>
+        {move || edition.get().map(|e| view! { <SiteHeader edition=e/> })}
+        <main id="main" class="site-main" tabindex="-1" aria-busy=move || busy.get().to_string()>
+            {children()}
+        </main>
+        {move || edition.get().map(|e| view! { <SiteFooter edition=e/> })}
     }
 }
 
@@ -59,7 +85,7 @@ pub fn App() -> impl IntoView {
 fn SkipLink() -> impl IntoView {
     let skip = |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
-        let main = web_sys::window()
+        let main = crate::dom::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id("main"))
             .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
@@ -83,7 +109,7 @@ pub fn LoadFailed(
     on_retry: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
-        <Title text=error.title()/>
+        <PageTitle text=error.title()/>
         <div class="wrap">
             <ErrorView error=error on_retry=on_retry/>
         </div>

@@ -7,9 +7,13 @@
 
 pub mod api;
 pub mod app;
+pub mod boot;
 pub mod components;
+pub mod dom;
 pub mod pages;
 pub mod paths;
+#[cfg(feature = "ssr")]
+pub mod prerender;
 pub mod pwa;
 pub mod state;
 

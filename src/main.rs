@@ -1,16 +1,7 @@
-//! Entry point of the wasm app: install the panic hook, mount [`App`], and
-//! take away the static loading notice of `index.html`.
-
-use pufa_portal::App;
+//! Entry point of the wasm app: install the panic hook and start the app
+//! (on the plain shell, or taking over a pre-rendered page: see `boot`).
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
-    // The static "正在加载" of index.html has done its job.
-    if let Some(boot) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("boot"))
-    {
-        boot.remove();
-    }
+    pufa_portal::boot::start();
 }

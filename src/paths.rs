@@ -10,12 +10,21 @@ use pufa_core::meta::SiteRoot;
 use pufa_core::url::base_path;
 use pufa_core::Target;
 
+static BASE: OnceLock<String> = OnceLock::new();
+
+/// Fix the deployment path before anything asks for it: the pre-renderer
+/// has no `<base href>` to read, so it passes the one of the built shell.
+/// Returns `false` if a different path was already in use.
+pub fn init_base(uri: &str) -> bool {
+    let path = base_path(uri);
+    BASE.get_or_init(|| path.clone()) == &path
+}
+
 /// The deployment path without a trailing slash: `""` at the site root,
 /// `"/pufa"` under a sub-path.
 pub fn base() -> &'static str {
-    static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
-        let uri = web_sys::window()
+        let uri = crate::dom::window()
             .and_then(|w| w.document())
             .and_then(|d| d.base_uri().ok().flatten())
             .unwrap_or_default();

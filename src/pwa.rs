@@ -23,7 +23,7 @@ thread_local! {
 }
 
 fn has_service_workers() -> bool {
-    web_sys::window().is_some_and(|w| {
+    crate::dom::window().is_some_and(|w| {
         js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("serviceWorker")).unwrap_or(false)
     })
 }
@@ -33,13 +33,13 @@ fn register(update_ready: RwSignal<bool>) {
     if !has_service_workers() {
         return;
     }
-    let Some(window) = web_sys::window() else {
+    let Some(window) = crate::dom::window() else {
         return;
     };
     let container = window.navigator().service_worker();
     let on_change = Closure::<dyn FnMut()>::new(move || {
         if RELOAD_ON_CHANGE.with(Cell::get) {
-            if let Some(w) = web_sys::window() {
+            if let Some(w) = crate::dom::window() {
                 let _ = w.location().reload();
             }
         }
@@ -57,7 +57,8 @@ fn register(update_ready: RwSignal<bool>) {
             return;
         };
         let has_controller = move || {
-            web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
+            crate::dom::window()
+                .is_some_and(|w| w.navigator().service_worker().controller().is_some())
         };
         if reg.waiting().is_some() && has_controller() {
             update_ready.set(true);
@@ -83,7 +84,7 @@ fn register(update_ready: RwSignal<bool>) {
 }
 
 fn reload() {
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = crate::dom::window() {
         let _ = w.location().reload();
     }
 }
@@ -115,7 +116,7 @@ async fn installed(worker: ServiceWorker) {
 /// waiting yet, let it take over, and reload once it has. Used by 立即更新
 /// and by a page whose data needs a newer app.
 pub fn update_now() {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = crate::dom::window() else {
         return;
     };
     if !has_service_workers() {
@@ -151,14 +152,16 @@ pub fn update_now() {
 /// The offline and update notices, and the worker registration.
 #[component]
 pub fn PwaNotices() -> impl IntoView {
-    let online = RwSignal::new(web_sys::window().is_none_or(|w| w.navigator().on_line()));
+    let online = RwSignal::new(crate::dom::window().is_none_or(|w| w.navigator().on_line()));
     let update_ready = RwSignal::new(false);
-    let on = window_event_listener(ev::online, move |_| online.set(true));
-    let off = window_event_listener(ev::offline, move |_| online.set(false));
-    on_cleanup(move || {
-        on.remove();
-        off.remove();
-    });
+    if crate::dom::window().is_some() {
+        let on = window_event_listener(ev::online, move |_| online.set(true));
+        let off = window_event_listener(ev::offline, move |_| online.set(false));
+        on_cleanup(move || {
+            on.remove();
+            off.remove();
+        });
+    }
     Effect::new(move |_| register(update_ready));
     view! {
         <div class="notices">

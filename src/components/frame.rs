@@ -20,8 +20,17 @@ use crate::state::SharedEdition;
 /// Checked every minute, so a page left open overnight turns the day too.
 #[component]
 pub fn DateBar() -> impl IntoView {
-    let today = RwSignal::new(today_label(Utc::now()));
-    if let Ok(handle) = set_interval_with_handle(
+    // A pre-rendered page leaves the date out: it would be the day of the
+    // build, not the reader's. The app fills it in when it takes over.
+    let browser = crate::dom::window().is_some();
+    let today = RwSignal::new(if browser {
+        today_label(Utc::now())
+    } else {
+        String::new()
+    });
+    if !browser {
+        // No clock to start.
+    } else if let Ok(handle) = set_interval_with_handle(
         move || {
             let now = today_label(Utc::now());
             if today.get_untracked() != now {

@@ -38,7 +38,7 @@ fn leaving_link(ev: &MouseEvent) -> Option<(HtmlAnchorElement, String)> {
     if !matches!(link.protocol().as_str(), "http:" | "https:") {
         return None; // mailto:, tel: and the like leave no site
     }
-    let here = web_sys::window()?.location().origin().ok()?;
+    let here = crate::dom::window()?.location().origin().ok()?;
     if link.origin() == here {
         return None;
     }
@@ -71,7 +71,7 @@ pub fn LeaveNotice() -> impl IntoView {
 
     // The frame is mounted once for the page's life, so the listener is
     // too; it only uses try_ reads, which are quiet if the frame is gone.
-    let on_activate = Closure::<dyn FnMut(MouseEvent)>::new(move |ev: MouseEvent| {
+    let on_activate = move |ev: MouseEvent| {
         let middle = ev.type_() == "auxclick";
         if (middle && ev.button() != 1) || ev.default_prevented() || !enabled() {
             return;
@@ -92,8 +92,10 @@ pub fn LeaveNotice() -> impl IntoView {
         if let Some(b) = stay.try_get_untracked().flatten() {
             let _ = b.focus();
         }
-    });
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+    };
+    // (None when pre-rendering: there are no clicks to catch.)
+    if let Some(doc) = crate::dom::window().and_then(|w| w.document()) {
+        let on_activate = Closure::<dyn FnMut(MouseEvent)>::new(on_activate);
         for kind in ["click", "auxclick"] {
             let _ = doc.add_event_listener_with_callback_and_bool(
                 kind,
@@ -101,8 +103,8 @@ pub fn LeaveNotice() -> impl IntoView {
                 true,
             );
         }
+        on_activate.forget();
     }
-    on_activate.forget();
 
     let close = move || {
         if let Some(d) = dialog.get_untracked() {
@@ -122,7 +124,7 @@ pub fn LeaveNotice() -> impl IntoView {
         let Some(to) = leaving.get_untracked() else {
             return;
         };
-        let Some(window) = web_sys::window() else {
+        let Some(window) = crate::dom::window() else {
             return;
         };
         if to.new_tab {
@@ -146,7 +148,7 @@ pub fn LeaveNotice() -> impl IntoView {
             return;
         }
         ev.prevent_default();
-        let active = web_sys::window()
+        let active = crate::dom::window()
             .and_then(|w| w.document())
             .and_then(|d| d.active_element());
         let (stay, go) = (stay.get_untracked(), go.get_untracked());

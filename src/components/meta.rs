@@ -4,18 +4,39 @@
 //! the route changes.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Script};
+use leptos_meta::{Link, Meta, Script, Title};
 use pufa_core::meta::{site_tags, SiteRoot};
 use pufa_core::Site;
 
 use crate::paths;
 
-/// `https://host` + deployment path, for absolute URLs.
+/// `https://host` + deployment path, for absolute URLs: the page's own
+/// origin in the browser. Pre-rendered pages take the site's public
+/// address (`site.url`) instead, as their origin is only known once served;
+/// without it their URLs stay site paths.
 pub fn site_root() -> SiteRoot {
-    let origin = web_sys::window()
+    let origin = crate::dom::window()
         .and_then(|w| w.location().origin().ok())
+        .or_else(|| use_context::<PublicOrigin>().map(|o| o.0))
         .unwrap_or_default();
     SiteRoot(format!("{origin}{}", paths::base()))
+}
+
+/// The origin (`https://host`) pre-rendered pages use for absolute URLs.
+#[derive(Clone, Debug)]
+pub struct PublicOrigin(pub String);
+
+/// The document title. When pre-rendering, leptos_meta writes the text
+/// into `<title>` as it is given, so it is escaped first there (a title
+/// holding `</title>` must stay text); the browser sets it as text anyway.
+#[component]
+pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let text = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    view! { <Title text=text/> }
 }
 
 /// Metadata every page has. `url` is absolute.

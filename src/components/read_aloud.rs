@@ -180,12 +180,12 @@ struct Engine {
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    crate::dom::window()?.local_storage().ok().flatten()
 }
 
 /// `window.speechSynthesis`, if the browser has speech synthesis.
 fn synthesizer() -> Option<SpeechSynthesis> {
-    let window = web_sys::window()?;
+    let window = crate::dom::window()?;
     let has = |name: &str| {
         js_sys::Reflect::get(&window, &JsValue::from_str(name))
             .is_ok_and(|v| !v.is_undefined() && !v.is_null())
@@ -389,7 +389,7 @@ impl Engine {
             "voiceschanged",
             self.on_voices.as_ref().unchecked_ref(),
         );
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = crate::dom::window() {
             let _ = w.remove_event_listener_with_callback(
                 "pagehide",
                 self.on_pagehide.as_ref().unchecked_ref(),
@@ -400,7 +400,7 @@ impl Engine {
 
 /// Bring the piece being read on screen, gently, when it is not.
 fn scroll_to_piece(i: usize) {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = crate::dom::window() else {
         return;
     };
     let Some(doc) = window.document() else { return };
@@ -462,7 +462,7 @@ impl ReadAloud {
                     "voiceschanged",
                     engine.on_voices.as_ref().unchecked_ref(),
                 );
-                if let Some(w) = web_sys::window() {
+                if let Some(w) = crate::dom::window() {
                     let _ = w.add_event_listener_with_callback(
                         "pagehide",
                         engine.on_pagehide.as_ref().unchecked_ref(),

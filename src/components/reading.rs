@@ -46,11 +46,11 @@ pub struct ReadingPrefs {
 }
 
 fn root() -> Option<web_sys::Element> {
-    web_sys::window()?.document()?.document_element()
+    crate::dom::window()?.document()?.document_element()
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    crate::dom::window()?.local_storage().ok().flatten()
 }
 
 /// Read the choices `prefs.js` already applied, and keep `<html>` and

@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 /// Call `navigator[object][method](arg)` if it exists, awaiting a promise.
 /// Looked up dynamically: not every browser has share or clipboard.
 async fn call_navigator(path: &[&str], arg: JsValue) -> Result<(), JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let window = crate::dom::window().ok_or(JsValue::NULL)?;
     let mut this: JsValue = window.navigator().into();
     let (method, objects) = path.split_last().ok_or(JsValue::NULL)?;
     for name in objects {
@@ -29,7 +29,7 @@ async fn call_navigator(path: &[&str], arg: JsValue) -> Result<(), JsValue> {
 }
 
 fn can_share() -> bool {
-    web_sys::window().is_some_and(|w| {
+    crate::dom::window().is_some_and(|w| {
         js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("share")).unwrap_or(false)
     })
 }
@@ -61,7 +61,7 @@ pub fn ArticleTools(title: String, url: String) -> impl IntoView {
         }
     };
     let print = |_| {
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = crate::dom::window() {
             let _ = w.print();
         }
     };

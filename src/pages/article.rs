@@ -3,10 +3,9 @@
 //! content compiler).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use pufa_core::compiled::ArticleFile;
-use pufa_core::meta::{article_json_ld, description, government_tags};
+use pufa_core::meta::{article_json_ld, description, government_tags, script_json};
 use pufa_core::trail::article_trail;
 
 use super::{page_title, show_page};
@@ -14,7 +13,7 @@ use crate::api;
 use crate::components::article::{ArticleView, Neighbour};
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::bulletin_list::{BulletinList, ListItem};
-use crate::components::meta::{site_root, ArticleMeta, PageMeta};
+use crate::components::meta::{site_root, ArticleMeta, PageMeta, PageTitle};
 use crate::components::read_aloud::{pieces, ReadAloud, ReadAloudControls};
 use crate::components::share::{ArticleAddress, ArticleTools};
 use crate::state::{load_page, SharedEdition};
@@ -33,7 +32,7 @@ pub fn ArticlePage() -> impl IntoView {
 }
 
 #[component]
-fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
+pub fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
     let catalog = &edition.catalog;
     let bulletin = file.bulletin;
     let related: Vec<ListItem> = file
@@ -44,7 +43,13 @@ fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
     // With a counter service configured, record this view and show the
     // live total; until it answers (or if it never does) the data's count.
     let live = RwSignal::new(None::<u64>);
-    if let Some(endpoint) = catalog.site.counter.clone() {
+    // (Not when pre-rendering: there is no reader yet.)
+    let endpoint = catalog
+        .site
+        .counter
+        .clone()
+        .filter(|_| crate::dom::window().is_some());
+    if let Some(endpoint) = endpoint {
         let id = bulletin.id.clone();
         leptos::task::spawn_local(async move {
             if let Some(total) = api::record_view(&endpoint, &id).await {
@@ -61,7 +66,7 @@ fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
     // 语音阅读: stops when this article leaves the screen.
     let speech = ReadAloud::new(pieces(&bulletin));
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <PageMeta
             title=title
             description=description(&bulletin)
@@ -71,7 +76,7 @@ fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
         />
         <ArticleMeta
             tags=government_tags(catalog, &bulletin, &root)
-            json_ld=article_json_ld(catalog, &bulletin, &root).to_string()
+            json_ld=script_json(&article_json_ld(catalog, &bulletin, &root))
         />
         <div class="wrap">
             <Breadcrumb crumbs=article_trail(catalog, &bulletin.channel)/>

@@ -4,7 +4,6 @@
 //! silently another page.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use pufa_core::compiled::{list_file, ListFile};
 use pufa_core::trail::channel_trail;
@@ -14,7 +13,7 @@ use super::{page_title, show_page, NotFound};
 use crate::api;
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::bulletin_list::{BulletinList, ListItem};
-use crate::components::meta::{site_root, GovTags, PageMeta};
+use crate::components::meta::{site_root, GovTags, PageMeta, PageTitle};
 use crate::components::pager::PagerNav;
 use crate::paths;
 use crate::state::{load_page, SharedEdition};
@@ -45,7 +44,7 @@ pub fn ChannelPage() -> impl IntoView {
 }
 
 #[component]
-fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
+pub fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
     let catalog = &edition.catalog;
     let (Some(channel), Some(pager)) = (
         catalog.channel(&list.channel),
@@ -75,7 +74,7 @@ fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
     let description = pufa_core::meta::column_description(catalog, &id);
     let channel_id = id.clone();
     view! {
-        <Title text=page_title(&title, &site_name)/>
+        <PageTitle text=page_title(&title, &site_name)/>
         <PageMeta
             title=page_title(&title, &site_name)
             description=description

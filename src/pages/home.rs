@@ -2,13 +2,12 @@
 //! the version's `home.json`.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use pufa_core::compiled::HomeFile;
 
 use super::show_page;
 use crate::api;
 use crate::components::bulletin_list::{BulletinList, ListItem};
-use crate::components::meta::{site_root, PageMeta};
+use crate::components::meta::{site_root, PageMeta, PageTitle};
 use crate::paths;
 use crate::state::{load_page, SharedEdition};
 
@@ -22,7 +21,7 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn Home(edition: SharedEdition, home: HomeFile) -> impl IntoView {
+pub fn Home(edition: SharedEdition, home: HomeFile) -> impl IntoView {
     let catalog = &edition.catalog;
     let newest: Vec<ListItem> = home
         .newest
@@ -56,7 +55,7 @@ fn Home(edition: SharedEdition, home: HomeFile) -> impl IntoView {
         .collect_view();
     let site = &catalog.site;
     view! {
-        <Title text=site.name.clone()/>
+        <PageTitle text=site.name.clone()/>
         <PageMeta
             title=site.name.clone()
             description=site.description.clone()

@@ -9,12 +9,12 @@ mod not_found;
 mod search;
 mod sitemap;
 
-pub use article::ArticlePage;
-pub use channel::ChannelPage;
-pub use home::HomePage;
+pub use article::{Article, ArticlePage};
+pub use channel::{ChannelList, ChannelPage};
+pub use home::{Home, HomePage};
 pub use not_found::{NotFound, NotFoundPage};
 pub use search::{SearchCache, SearchPage};
-pub use sitemap::SitemapPage;
+pub use sitemap::{Sitemap, SitemapPage};
 
 use leptos::prelude::*;
 

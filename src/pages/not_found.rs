@@ -1,8 +1,9 @@
 //! What an unknown URL, article or page number shows: a real page with a
 //! way back, not a blank screen.
 
+use crate::components::meta::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use pufa_core::trail::page_trail;
 
 use super::{page_title, show_page};
@@ -20,7 +21,7 @@ pub fn NotFoundPage() -> impl IntoView {
 #[component]
 pub fn NotFound(edition: SharedEdition) -> impl IntoView {
     view! {
-        <Title text=page_title("页面未找到", &edition.catalog.site.name)/>
+        <PageTitle text=page_title("页面未找到", &edition.catalog.site.name)/>
         // Not-found pages must not be indexed as content.
         <Meta name="robots" content="noindex"/>
         <div class="wrap not-found">

@@ -3,13 +3,12 @@
 //! the current version; it needs no page file of its own.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use pufa_core::trail::page_trail;
 use pufa_core::Catalog;
 
 use super::{page_title, show_page};
 use crate::components::breadcrumb::Breadcrumb;
-use crate::components::meta::{site_root, PageMeta};
+use crate::components::meta::{site_root, PageMeta, PageTitle};
 use crate::paths;
 use crate::state::{load_page, SharedEdition};
 
@@ -43,13 +42,13 @@ fn channel_list(catalog: &Catalog, ids: Vec<String>, depth: usize) -> AnyView {
 }
 
 #[component]
-fn Sitemap(edition: SharedEdition) -> impl IntoView {
+pub fn Sitemap(edition: SharedEdition) -> impl IntoView {
     let catalog = &edition.catalog;
     let site_name = catalog.site.name.clone();
     let title = page_title("网站地图", &site_name);
     let top: Vec<String> = catalog.top_channels().map(|c| c.id.clone()).collect();
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <PageMeta
             title=title
             description=format!("{site_name}网站地图：全部栏目。")

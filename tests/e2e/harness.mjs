@@ -73,9 +73,12 @@ export async function start({ dist = DIST, base = "/", counter } = {}) {
   };
 }
 
-/** Wait until the page on screen has its data (the app sets aria-busy on
- *  <main> while a page loads) and the frame or an error is shown. */
+/** Wait until the app runs the page and has its data: the pre-rendered page
+ *  (or the shell's loading notice) in #boot is gone, <main> is not busy
+ *  (the app sets aria-busy while a page loads), and the frame or an error
+ *  is shown. */
 export async function ready(page) {
+  await page.waitForSelector("#boot", { state: "detached", timeout: 20000 });
   await page.waitForSelector('main[aria-busy="false"]', { timeout: 20000 });
   await page.waitForSelector(".site-header, .error-view", { state: "attached", timeout: 20000 });
 }

@@ -3,7 +3,8 @@
 // included in a host's HTTPS server block serving target/dist-pufa/ under
 // /pufa/. Both run over HTTPS with a throwaway certificate made here, on
 // 127.0.0.1 and on [::1] (IPv6), and go through the same checks: app routes
-// get the shell, other paths the shell with 404, hashed files, data/v/ and
+// get their pre-rendered page (search the shell), other paths 页面未找到
+// with 404, hashed files, data/v/ and
 // media/ are immutable, the shell, worker, manifest and data/version.json
 // are revalidated, a missing file is a real 404 without HTML, every answer
 // carries HSTS, and the app runs (over HTTP/2) with no console error or CSP
@@ -213,16 +214,27 @@ async function expectFile(site, host, path, cache, type) {
 
 /** The HTTP side of the deploy guide, for one site on one address. */
 async function checkHttp(site, host) {
-  const shell = readFileSync(join(site.dist, "index.html"), "utf8");
+  const file = (name) => readFileSync(join(site.dist, name), "utf8");
 
-  // App routes get the shell; any other path without an extension gets it
-  // with status 404 (the app shows 页面未找到).
-  const routes = ["", "index.html", `article/${SEED_ID}`, "channel/xinzhou/2", "search", "search?q=普法"];
-  for (const [paths, status] of [[routes, 200], [["no/such/page", "channel", "search/"], 404]]) {
-    for (const path of paths) {
+  // App routes get their pre-rendered page, the search page the shell; a
+  // route with no page and any other path without an extension get the
+  // pre-rendered 页面未找到 with status 404.
+  const routes = [
+    ["", "index.html"],
+    ["index.html", "index.html"],
+    [`article/${SEED_ID}`, `article/${SEED_ID}.html`],
+    ["channel/xinzhou", "channel/xinzhou.html"],
+    ["channel/xinzhou/2", "channel/xinzhou/2.html"],
+    ["sitemap", "sitemap.html"],
+    ["search", "shell.html"],
+    ["search?q=普法", "shell.html"],
+  ];
+  const notFound = ["no/such/page", "channel", "search/", "article/no-such-id", "channel/xinzhou/99"].map((p) => [p, "404.html"]);
+  for (const [pairs, status] of [[routes, 200], [notFound, 404]]) {
+    for (const [path, name] of pairs) {
       const r = await get(site, host, path, "text/html");
       assert.equal(r.status, status, path);
-      assert.equal(await r.text(), shell, path);
+      assert.equal(await r.text(), file(name), path);
       assert.equal(r.headers.get("content-type"), "text/html; charset=utf-8", path);
       assert.equal(r.headers.get("cache-control"), "no-cache", path);
       assert.equal(r.headers.get("x-content-type-options"), "nosniff", path);
@@ -251,6 +263,10 @@ async function checkHttp(site, host) {
   await expectFile(site, host, "sw.js", "no-cache");
   await expectFile(site, host, "manifest.webmanifest", "no-cache", "application/manifest+json");
   await expectFile(site, host, "data/version.json", "no-cache", "application/json");
+  // Feeds, sitemap and robots.txt change with every publish.
+  for (const f of ["feed.xml", "sitemap.xml", "robots.txt", ...files(join(site.dist, "feeds")).map((f) => `feeds/${f}`)]) {
+    await expectFile(site, host, f, "no-cache");
+  }
 
   // What data/version.json points to, and the media, never change.
   const { version } = JSON.parse(readFileSync(join(site.dist, "data/version.json"), "utf8"));
@@ -352,7 +368,7 @@ for (const h of HOSTS) {
   });
 
   for (const site of SITES) {
-    test(`nginx, ${site.name}, HTTPS on ${h.host}: deep links get the shell, caching follows the deploy guide, HSTS on every answer`, { skip: h.skip }, () =>
+    test(`nginx, ${site.name}, HTTPS on ${h.host}: deep links get their pre-rendered page, caching follows the deploy guide, HSTS on every answer`, { skip: h.skip }, () =>
       checkHttp(site, h),
     );
     test(`nginx, ${site.name}, HTTPS on ${h.host}: the app runs with its Content-Security-Policy and no violations`, { skip: h.skip }, () =>

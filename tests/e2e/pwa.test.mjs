@@ -207,8 +207,19 @@ test("a build for /pufa/ works from that sub-path, deep links and offline includ
   }
 });
 
-test("404.html is the app shell, for hosts without rewrites", async () => {
-  const shell = readFileSync(join(ROOT, "dist", "index.html"), "utf8");
-  assert.equal(readFileSync(join(ROOT, "dist", "404.html"), "utf8"), shell);
-  assert.match(shell, /<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'sha256-/);
+test("the shell and the pre-rendered pages carry the same head, CSP included", async () => {
+  const shell = readFileSync(join(ROOT, "dist", "shell.html"), "utf8");
+  const csp = /<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'sha256-[^"]+/;
+  assert.match(shell, csp);
+  // The search page is the shell; 404.html (hosts without rewrites) is 页面未找到.
+  assert.equal(readFileSync(join(ROOT, "dist", "search.html"), "utf8"), shell);
+  const missing = readFileSync(join(ROOT, "dist", "404.html"), "utf8");
+  assert.match(missing, /<div id="boot" data-prerendered>/);
+  assert.match(missing, /页面未找到/);
+  assert.equal(missing.match(csp)[0], shell.match(csp)[0]);
+  // The worker keeps the shell, never a pre-rendered page.
+  const sw = readFileSync(join(ROOT, "dist", "sw.js"), "utf8");
+  const precache = JSON.parse(sw.match(/const PRECACHE = (\[[^\]]*\]);/)[1]);
+  assert.equal(precache[0], "shell.html");
+  assert.deepEqual(precache.filter((f) => f.endsWith(".html")), ["shell.html"]);
 });

@@ -5,7 +5,10 @@
 pub mod build;
 pub mod content;
 pub mod convert;
+pub mod feeds;
 pub mod import;
 pub mod links;
 pub mod markdown;
 pub mod new;
+pub mod render;
+pub mod search_aids;

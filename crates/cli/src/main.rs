@@ -46,6 +46,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Pre-render every article, list page, home and 网站地图 as HTML into a finished build
+    /// (Trunk's post-build hook runs it; see docs/deploy.md)
+    Render {
+        /// The build folder, with shell.html and data/. Default: $TRUNK_STAGING_DIR, else dist
+        #[arg(long, value_name = "DIR")]
+        dist: Option<PathBuf>,
+    },
     /// Report every mistake in the content (file, line, field); exit status 1 if any
     Check {
         #[command(flatten)]
@@ -266,10 +273,39 @@ fn main() -> ExitCode {
                         out.display(),
                         started.elapsed().as_secs_f64()
                     );
+                    // Without site.url: no feeds or sitemap, said once, not an error.
+                    if let Some(notice) = r.feeds.notice() {
+                        eprintln!("{notice}");
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
                     eprintln!("pufa build: 写入 {} 失败：{e}", out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Render { dist } => {
+            let started = Instant::now();
+            let dist = dist.unwrap_or_else(|| {
+                std::env::var_os("TRUNK_STAGING_DIR")
+                    .map_or_else(|| PathBuf::from("dist"), PathBuf::from)
+            });
+            match pufa_cli::render::render(&dist) {
+                Ok(r) => {
+                    println!(
+                        "pufa render: {} 个页面（{} 篇文章，{} 个列表页），{:.1} MB → {}（{:.1} 秒）",
+                        r.pages,
+                        r.articles,
+                        r.lists,
+                        r.bytes as f64 / 1e6,
+                        dist.display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("pufa render: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -1,0 +1,101 @@
+//! Starting the app, and taking over a pre-rendered page.
+//!
+//! `pufa render` writes every article, list page and home as HTML, inside
+//! `<div id="boot" data-prerendered>`. The reader sees and can use that page
+//! at once; meanwhile the app is drawn into a hidden container. When its
+//! first page is there (`<main>` no longer busy), [`take_over`] swaps the
+//! two in one step, before the next paint: the pre-rendered page goes, the
+//! app's identical page appears where it was, at the same scroll position,
+//! with focus on the same control. Nothing moves, so nothing jumps.
+//!
+//! The plain shell (the search page, a page never pre-rendered, the service
+//! worker's offline copy) has a loading notice in `#boot` instead: the app
+//! is drawn into the body and the notice removed, as before.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+use crate::dom::window;
+use crate::App;
+
+/// Marks the pre-rendered page and the `<head>` tags written with it.
+pub const PRERENDERED: &str = "data-prerendered";
+const BOOT: &str = "boot";
+const HOLDER: &str = "app";
+/// What keyboard focus can rest on, in document order.
+const FOCUSABLE: &str = "a[href], button, input, select, textarea, [tabindex]";
+
+fn document() -> Option<Document> {
+    window()?.document()
+}
+
+fn prerendered_boot(doc: &Document) -> Option<Element> {
+    doc.get_element_by_id(BOOT)
+        .filter(|b| b.has_attribute(PRERENDERED))
+}
+
+/// Mount the app: into the body on the plain shell, into a hidden holder
+/// on a pre-rendered page.
+pub fn start() {
+    let Some(doc) = document() else { return };
+    let holder = prerendered_boot(&doc).and_then(|_| {
+        let holder: HtmlElement = doc.create_element("div").ok()?.dyn_into().ok()?;
+        holder.set_id(HOLDER);
+        holder.set_hidden(true);
+        doc.body()?.append_child(&holder).ok()?;
+        Some(holder)
+    });
+    match holder {
+        Some(holder) => leptos::mount::mount_to(holder, App).forget(),
+        None => {
+            leptos::mount::mount_to_body(App);
+            // The static "正在加载" of the shell has done its job.
+            if let Some(boot) = doc.get_element_by_id(BOOT) {
+                boot.remove();
+            }
+        }
+    }
+}
+
+/// Position of the focused element among the focusable ones of `root`.
+fn focus_index(doc: &Document, root: &Element) -> Option<u32> {
+    let active = doc.active_element()?;
+    if !root.contains(Some(&active)) {
+        return None;
+    }
+    let all = root.query_selector_all(FOCUSABLE).ok()?;
+    (0..all.length()).find(|&i| all.get(i).is_some_and(|n| n.is_same_node(Some(&active))))
+}
+
+/// Swap the pre-rendered page for the app's (once; later calls do nothing).
+pub fn take_over() {
+    let Some(doc) = document() else { return };
+    let (Some(boot), Some(holder)) = (prerendered_boot(&doc), doc.get_element_by_id(HOLDER)) else {
+        return;
+    };
+    let Some(win) = window() else { return };
+    let (x, y) = (win.scroll_x().unwrap_or(0.0), win.scroll_y().unwrap_or(0.0));
+    let focus = focus_index(&doc, &boot);
+    let _ = holder.remove_attribute("hidden");
+    boot.remove();
+    // The pre-rendered page's <head> tags: the app has its own by now.
+    if let Ok(tags) = doc.query_selector_all(&format!("head [{PRERENDERED}]")) {
+        for i in 0..tags.length() {
+            if let Some(el) = tags.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                el.remove();
+            }
+        }
+    }
+    let target = focus
+        .and_then(|i| holder.query_selector_all(FOCUSABLE).ok()?.get(i))
+        .and_then(|n| n.dyn_into::<HtmlElement>().ok());
+    if let Some(el) = target {
+        // Focus without scrolling to it: the reader's scroll position wins.
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = el.focus_with_options(&options);
+    }
+    if x != 0.0 || y != 0.0 {
+        win.scroll_to_with_x_and_y(x, y);
+    }
+}

@@ -1,34 +1,54 @@
 #!/usr/bin/env bash
-# Lighthouse scores (performance, accessibility, best practices, SEO) and
-# installability of the release build, for home and the seed article.
+# Lighthouse (mobile preset, Lighthouse's default) on home and an article
+# of a release build: performance, accessibility, best practices and SEO
+# scores, LCP and CLS, each the median of RUNS runs (default 3).
 # Prints figures; gates nothing (scores swing with machine load).
-# Needs a release build in dist/. Lighthouse 12.2.3 is installed under
+#
+#   scripts/lighthouse.sh [DIST] [ARTICLE_ID]
+#
+# DIST defaults to dist/; ARTICLE_ID to the seed bulletin, else the first
+# pre-rendered article of DIST. Lighthouse 12.2.3 is installed under
 # target/lighthouse/ from npm on first use (13 needs Node 22).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+DIST=${1:-dist}
+ID=${2:-2021-xinzhou-qiwu-zongjie}
+if [ ! -f "$DIST/article/$ID.html" ]; then
+  first=$(ls "$DIST/article" 2>/dev/null | head -1)
+  ID=${first%.html}
+fi
+RUNS=${RUNS:-3}
 LH=target/lighthouse
 if [ ! -x "$LH/node_modules/.bin/lighthouse" ]; then
   npm install --prefix "$LH" --no-audit --no-fund --loglevel=error lighthouse@12.2.3 >/dev/null
 fi
 PORT=${PORT:-8097}
-node scripts/serve.mjs dist "$PORT" >/dev/null &
+node scripts/serve.mjs "$DIST" "$PORT" >/dev/null &
 server=$!
 trap 'kill $server' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 export CHROME_PATH=/usr/bin/chromium
-for path in "/" "/article/2021-xinzhou-qiwu-zongjie"; do
-  out=$(mktemp)
-  "$LH/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" --quiet --output=json --output-path="$out" \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \
-    --only-categories=performance,accessibility,best-practices,seo >/dev/null 2>&1 || true
+for path in "/" "/article/$ID"; do
+  reports=()
+  for run in $(seq "$RUNS"); do
+    out=$(mktemp)
+    "$LH/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" --quiet --output=json --output-path="$out" \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \
+      --only-categories=performance,accessibility,best-practices,seo >/dev/null 2>&1 || true
+    reports+=("$out")
+  done
   node -e '
-    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const c = r.categories;
-    const s = (k) => c[k] ? Math.round(c[k].score * 100) : "-";
-    const failed = Object.values(r.audits).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary").map((a) => a.id);
-    console.log(`${process.argv[2].padEnd(40)} performance ${s("performance")}  accessibility ${s("accessibility")}  best-practices ${s("best-practices")}  seo ${s("seo")}`);
-    if (failed.length) console.log(`  failed audits: ${failed.join(", ")}`);
-  ' "$out" "$path"
-  rm -f "$out"
+    const fs = require("fs");
+    const [path, ...files] = process.argv.slice(1);
+    const runs = files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+    const median = (xs) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : null; };
+    const score = (k) => { const m = median(runs.map((r) => r.categories[k] && r.categories[k].score)); return m == null ? "-" : Math.round(m * 100); };
+    const lcp = median(runs.map((r) => r.audits["largest-contentful-paint"]?.numericValue));
+    const cls = median(runs.map((r) => r.audits["cumulative-layout-shift"]?.numericValue));
+    console.log(`${path.padEnd(44)} performance ${score("performance")}  accessibility ${score("accessibility")}  best-practices ${score("best-practices")}  seo ${score("seo")}  LCP ${lcp == null ? "-" : (lcp / 1000).toFixed(2) + " s"}  CLS ${cls == null ? "-" : cls.toFixed(3)}  (median of ${runs.length})`);
+    const failed = new Set(runs.flatMap((r) => Object.values(r.audits).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary").map((a) => a.id)));
+    if (failed.size) console.log(`  failed audits (any run): ${[...failed].join(", ")}`);
+  ' "$path" "${reports[@]}"
+  rm -f "${reports[@]}"
 done

@@ -52,6 +52,9 @@ enum Command {
         /// The build folder, with shell.html and data/. Default: $TRUNK_STAGING_DIR, else dist
         #[arg(long, value_name = "DIR")]
         dist: Option<PathBuf>,
+        /// Threads rendering articles. Default: one per core
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
     /// Report every mistake in the content (file, line, field); exit status 1 if any
     Check {
@@ -285,13 +288,13 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Render { dist } => {
+        Command::Render { dist, jobs } => {
             let started = Instant::now();
             let dist = dist.unwrap_or_else(|| {
                 std::env::var_os("TRUNK_STAGING_DIR")
                     .map_or_else(|| PathBuf::from("dist"), PathBuf::from)
             });
-            match pufa_cli::render::render(&dist) {
+            match pufa_cli::render::render(&dist, jobs) {
                 Ok(r) => {
                     println!(
                         "pufa render: {} 个页面（{} 篇文章，{} 个列表页），{:.1} MB → {}（{:.1} 秒）",

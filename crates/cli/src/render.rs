@@ -67,8 +67,9 @@ fn clear(dir: &Path) -> Result<(), String> {
     }
 }
 
-/// Pre-render the finished build in `dist` (its `shell.html` and `data/`).
-pub fn render(dist: &Path) -> Result<RenderReport, String> {
+/// Pre-render the finished build in `dist` (its `shell.html` and `data/`),
+/// articles on `jobs` threads (default: one per core).
+pub fn render(dist: &Path, jobs: Option<usize>) -> Result<RenderReport, String> {
     let shell = read(&dist.join(SHELL))?;
     let version: DataVersion = data(dist, VERSION_FILE)?;
     let site_file = version.file(compiled::SITE);
@@ -117,21 +118,52 @@ pub fn render(dist: &Path) -> Result<RenderReport, String> {
 
     let dir = dist.join("data").join(version.file("article"));
     let entries = fs::read_dir(&dir).map_err(|e| format!("读取 {} 失败：{e}", dir.display()))?;
+    let mut files = Vec::new();
     for entry in entries {
         let path = entry
             .map_err(|e| format!("读取 {} 失败：{e}", dir.display()))?
             .path();
-        if path.extension().and_then(|e| e.to_str()) != Some("json") {
-            continue;
+        if path.extension().and_then(|e| e.to_str()) == Some("json") {
+            files.push(path);
         }
-        let rel = format!(
-            "article/{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
-        let file =
-            decode_article(&rel, &read(&path)?, renderer.catalog()).map_err(|e| e.to_string())?;
-        put(Page::Article(Box::new(file)), None, &mut report)?;
-        report.articles += 1;
+    }
+    // Articles are most of the pages: one share per core, each page on its own.
+    let threads = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
+    let share = files.len().div_ceil(threads).max(1);
+    let results: Vec<Result<RenderReport, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(share)
+            .map(|chunk| {
+                let (renderer, put) = (&renderer, &put);
+                scope.spawn(move || {
+                    let mut part = RenderReport::default();
+                    for path in chunk {
+                        let name = path.file_name().unwrap_or_default().to_string_lossy();
+                        let rel = format!("article/{name}");
+                        let file = decode_article(&rel, &read(path)?, renderer.catalog())
+                            .map_err(|e| e.to_string())?;
+                        put(Page::Article(Box::new(file)), None, &mut part)?;
+                        part.articles += 1;
+                    }
+                    Ok(part)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err("渲染线程意外退出".to_string()))
+            })
+            .collect()
+    });
+    for part in results {
+        let part = part?;
+        report.pages += part.pages;
+        report.articles += part.articles;
+        report.bytes += part.bytes;
     }
     Ok(report)
 }

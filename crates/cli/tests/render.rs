@@ -147,7 +147,7 @@ fn article_href(doc: &Html, title: &str) -> String {
 #[test]
 fn every_page_is_written_at_its_url_with_the_whole_text() {
     let dist = built("pages");
-    let r = render::render(&dist).unwrap();
+    let r = render::render(&dist, None).unwrap();
     assert_eq!(r.articles, 5);
     // 普法动态 holds its own and 某区's four: two pages of two; 某区 two; 以案释法 one.
     assert_eq!(r.lists, 2 + 2 + 1);
@@ -216,7 +216,7 @@ fn every_page_is_written_at_its_url_with_the_whole_text() {
 #[test]
 fn each_page_carries_its_metadata_in_the_first_response() {
     let dist = built("meta");
-    render::render(&dist).unwrap();
+    render::render(&dist, None).unwrap();
     let home = page(&dist, "index.html");
     let href = article_href(&home, "某区民法典宣传进社区");
     let article = page(&dist, &format!("{}.html", href.trim_start_matches('/')));
@@ -265,7 +265,7 @@ fn each_page_carries_its_metadata_in_the_first_response() {
 #[test]
 fn a_hostile_title_stays_text_in_the_page_and_in_json_ld() {
     let dist = built("hostile");
-    render::render(&dist).unwrap();
+    render::render(&dist, None).unwrap();
     let list = page(&dist, "channel/anli.html");
     let href = article_href(&list, HOSTILE);
     let src =
@@ -290,9 +290,9 @@ fn a_hostile_title_stays_text_in_the_page_and_in_json_ld() {
 #[test]
 fn a_second_run_replaces_the_pages_of_the_first() {
     let dist = built("again");
-    render::render(&dist).unwrap();
+    render::render(&dist, None).unwrap();
     fs::write(dist.join("article/gone.html"), "an article deleted since").unwrap();
-    let again = render::render(&dist).unwrap();
+    let again = render::render(&dist, None).unwrap();
     assert_eq!(again.articles, 5);
     assert!(!dist.join("article/gone.html").exists());
 }
@@ -301,6 +301,27 @@ fn a_second_run_replaces_the_pages_of_the_first() {
 fn a_build_without_a_shell_is_refused_with_the_reason() {
     let dist = built("noshell");
     fs::remove_file(dist.join(render::SHELL)).unwrap();
-    let e = render::render(&dist).unwrap_err();
+    let e = render::render(&dist, None).unwrap_err();
     assert!(e.contains("shell.html"), "{e}");
+}
+
+#[test]
+fn the_pages_are_the_same_on_one_thread_or_several() {
+    let dist = built("jobs");
+    let read_all = |dist: &Path| -> Vec<(String, String)> {
+        let mut pages: Vec<(String, String)> = fs::read_dir(dist.join("article"))
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (p.display().to_string(), fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        pages.sort();
+        pages
+    };
+    render::render(&dist, Some(1)).unwrap();
+    let one = read_all(&dist);
+    let r = render::render(&dist, Some(3)).unwrap();
+    assert_eq!(r.articles, 5);
+    assert_eq!(read_all(&dist), one);
 }

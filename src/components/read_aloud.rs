@@ -456,6 +456,9 @@ impl ReadAloud {
         let body_pieces = pieces.len().saturating_sub(1);
         let engine = synthesizer().map(|synth| Engine::new(synth, pieces, playback, voice, rate));
         match &engine {
+            // Pre-rendering (no window) cannot know the reader's browser:
+            // the page stays 正在查找 until the app takes it over.
+            None if crate::dom::window().is_none() => {}
             None => voice.set(VoiceState::Unsupported),
             Some(engine) => {
                 let _ = engine.synth.add_event_listener_with_callback(

@@ -15,8 +15,11 @@ cd "$(dirname "$0")/.."
 DIST=${1:-dist}
 ID=${2:-2021-xinzhou-qiwu-zongjie}
 if [ ! -f "$DIST/article/$ID.html" ]; then
-  first=$(ls "$DIST/article" 2>/dev/null | head -1)
+  first=$(find "$DIST/article" -name '*.html' -print -quit 2>/dev/null || true)
+  first=${first##*/}
   ID=${first%.html}
+  # A build without pre-rendered pages: an id from its data.
+  [ -n "$ID" ] || ID=$(find "$DIST"/data/v/*/article -name '*.json' -print -quit | sed 's#.*/##; s#\.json$##')
 fi
 RUNS=${RUNS:-3}
 LH=target/lighthouse

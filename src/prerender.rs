@@ -38,7 +38,7 @@ pub enum Page {
 /// The built shell, cut where the page goes.
 #[derive(Debug)]
 struct Shell {
-    /// Up to `</head>`, without the shell's own `<title>`.
+    /// Up to `</head>`, without the shell's own `<title>` and preloads.
     head: String,
     /// `<body …>` as the shell has it.
     body_open: String,
@@ -50,6 +50,15 @@ impl Shell {
             .find("</head>")
             .ok_or("index.html 没有 </head>：不是 trunk build 生成的页面")?;
         let mut head = html[..head_end].to_string();
+        // Trunk preloads the app's JS and wasm so the shell fills in
+        // sooner. A pre-rendered page needs neither to be read: their
+        // bytes would only compete with the page's own first paint.
+        for kind in ["<link rel=\"modulepreload\"", "<link rel=\"preload\""] {
+            while let Some(at) = head.find(kind) {
+                let end = head[at..].find('>').map_or(head.len(), |i| at + i + 1);
+                head.replace_range(at..end, "");
+            }
+        }
         if let (Some(a), Some(b)) = (head.find("<title>"), head.find("</title>")) {
             if a < b {
                 head.replace_range(a..b + "</title>".len(), "");

@@ -50,7 +50,7 @@ const SHELL: &str = r#"<!DOCTYPE html>
     <base href="/" />
     <script src="prefs.js"></script>
     <script type="module">import init from '/app.js'; await init();</script>
-  </head>
+  <link rel="modulepreload" href="/app.js" crossorigin="anonymous"><link rel="preload" href="/app_bg.wasm" crossorigin="anonymous" as="fetch" type="application/wasm"></head>
   <body>
     <div id="boot" class="boot" role="status"><p>正在加载，请稍候…</p></div>
   </body>
@@ -171,6 +171,9 @@ fn every_page_is_written_at_its_url_with_the_whole_text() {
         attrs(&home, "#boot", "data-prerendered").len() == 1,
         "the app knows it is taking over"
     );
+    // The page needs no code to be read: the app's code is not preloaded
+    // ahead of the page's own paint.
+    assert!(attrs(&home, "link[rel=preload], link[rel=modulepreload]", "href").is_empty());
 
     let href = article_href(&home, "某区召开民法典宣传动员会");
     let id = href.trim_start_matches("/article/");

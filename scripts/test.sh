@@ -55,7 +55,9 @@ grep -q "bad.md 第 3 行，字段 channel：未知栏目“nowhere”" target/b
 }
 echo "broken content stops trunk build with: $(grep -m1 'bad.md' target/broken-build.log)"
 cargo build --release --locked -p pufa-counter
-scripts/size.sh
+# The shell every reader downloads may only shrink (issue 11's target is
+# 150 kB; today's figure is the ceiling until the search moves out).
+scripts/size.sh dist --budget 410000
 
 step "end-to-end journeys (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/

@@ -57,7 +57,7 @@ echo "broken content stops trunk build with: $(grep -m1 'bad.md' target/broken-b
 cargo build --release --locked -p pufa-counter
 # The shell every reader downloads may only shrink (issue 11's target is
 # 150 kB; today's figure is the ceiling until the search moves out).
-scripts/size.sh dist --budget 410000
+scripts/size.sh dist --budget 405000
 
 step "end-to-end journeys (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/

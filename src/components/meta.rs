@@ -76,12 +76,18 @@ pub fn SiteMeta(site: Site) -> impl IntoView {
     view! { <GovTags tags=site_tags(&site)/> }
 }
 
+/// A page's schema.org description: a data block, never executed. `json`
+/// comes from `pufa_core::meta::script_json`, safe inside `<script>`.
+#[component]
+pub fn JsonLd(json: String) -> impl IntoView {
+    view! { <Script type_="application/ld+json">{json}</Script> }
+}
+
 /// The government article tags and the JSON-LD of an article page.
 #[component]
 pub fn ArticleMeta(tags: Vec<(&'static str, String)>, json_ld: String) -> impl IntoView {
     view! {
         <GovTags tags=tags/>
-        // A data block, never executed; its text is set through the DOM.
-        <Script type_="application/ld+json">{json_ld}</Script>
+        <JsonLd json=json_ld/>
     }
 }

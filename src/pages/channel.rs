@@ -13,7 +13,7 @@ use super::{page_title, show_page, NotFound};
 use crate::api;
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::bulletin_list::{BulletinList, ListItem};
-use crate::components::meta::{site_root, GovTags, PageMeta, PageTitle};
+use crate::components::meta::{site_root, GovTags, JsonLd, PageMeta, PageTitle};
 use crate::components::pager::PagerNav;
 use crate::paths;
 use crate::state::{load_page, SharedEdition};
@@ -82,6 +82,7 @@ pub fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
             site_name=site_name.clone()
         />
         <GovTags tags=pufa_core::meta::column_tags(catalog, &id)/>
+        <JsonLd json=pufa_core::meta::script_json(&pufa_core::meta::channel_json_ld(catalog, &id, pager.page, &site_root()))/>
         <div class="wrap">
             <Breadcrumb crumbs=channel_trail(catalog, &id)/>
             <h1 class="channel-title">{channel.name.clone()}</h1>

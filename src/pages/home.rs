@@ -7,7 +7,7 @@ use pufa_core::compiled::HomeFile;
 use super::show_page;
 use crate::api;
 use crate::components::bulletin_list::{BulletinList, ListItem};
-use crate::components::meta::{site_root, PageMeta, PageTitle};
+use crate::components::meta::{site_root, JsonLd, PageMeta, PageTitle};
 use crate::paths;
 use crate::state::{load_page, SharedEdition};
 
@@ -62,6 +62,7 @@ pub fn Home(edition: SharedEdition, home: HomeFile) -> impl IntoView {
             url=site_root().home()
             site_name=site.name.clone()
         />
+        <JsonLd json=pufa_core::meta::script_json(&pufa_core::meta::home_json_ld(catalog, &site_root()))/>
         <div class="wrap home">
             <h1 class="visually-hidden">{site.name.clone()}</h1>
             <section class="home-section newest" aria-labelledby="section-newest">

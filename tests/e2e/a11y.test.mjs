@@ -238,7 +238,13 @@ test("an article carries the government meta tags, OpenGraph, canonical URL and 
   await page.goto(h.url("/channel/xinzhou"));
   await ready(page);
   assert.equal(await page.locator('meta[name="ArticleTitle"]').count(), 0);
-  assert.equal(await page.locator('script[type="application/ld+json"]').count(), 0);
+  // The list page has its own description instead: one block, of the list.
+  const lists = await page.evaluate(() =>
+    [...document.querySelectorAll('script[type="application/ld+json"]')].map((s) => JSON.parse(s.textContent)),
+  );
+  assert.equal(lists.length, 1);
+  assert.equal(lists[0]["@graph"][0]["@type"], "CollectionPage");
+  assert.equal(lists[0]["@graph"][0].name, "新洲区");
 });
 
 test("share copies the link where the Web Share API is missing, and the QR code encodes the URL", async () => {

@@ -263,6 +263,21 @@ fn each_page_carries_its_metadata_in_the_first_response() {
         attrs(&channel, "meta[name=ColumnName]", "content"),
         ["某区"]
     );
+    // JSON-LD on every kind of page, one block each.
+    let ld = |doc: &Html| -> serde_json::Value {
+        let blocks = texts(doc, "script[type='application/ld+json']");
+        assert_eq!(blocks.len(), 1);
+        serde_json::from_str(&blocks[0]).expect("JSON-LD parses")
+    };
+    assert_eq!(ld(&home)["@type"], "WebSite");
+    assert_eq!(ld(&home)["url"], "https://pufa.example.gov.cn/");
+    let second = page(&dist, "channel/qu/2.html");
+    assert_eq!(ld(&second)["@graph"][0]["@type"], "CollectionPage");
+    assert_eq!(
+        ld(&second)["@graph"][0]["url"],
+        "https://pufa.example.gov.cn/channel/qu/2"
+    );
+    assert_eq!(ld(&article)["@graph"][0]["@type"], "NewsArticle");
 }
 
 #[test]

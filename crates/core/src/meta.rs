@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::date::{format_iso, format_minute};
 use crate::model::{Bulletin, Site};
 use crate::store::Catalog;
-use crate::trail::{article_trail, Target};
+use crate::trail::{article_trail, channel_trail, Crumb, Target};
 
 /// Where the site lives: `https://host/pufa` (origin + base path, no
 /// trailing slash) for absolute URLs, or just the base path (`""`, `/pufa`)
@@ -198,25 +198,34 @@ pub fn script_json(value: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-/// schema.org `NewsArticle` and `BreadcrumbList` of an article page.
-pub fn article_json_ld(catalog: &Catalog, b: &Bulletin, root: &SiteRoot) -> Value {
-    let url = root.article(&b.id);
-    let crumbs: Vec<Value> = article_trail(catalog, &b.channel)
+/// A schema.org `BreadcrumbList` of a trail; the last crumb is `here`.
+fn breadcrumb_list(crumbs: Vec<Crumb>, here: &str, root: &SiteRoot) -> Value {
+    let items: Vec<Value> = crumbs
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let item = match &c.target {
                 Some(t) => root.target(t),
-                None => url.clone(),
+                None => here.to_string(),
             };
             json!({ "@type": "ListItem", "position": i + 1, "name": c.label, "item": item })
         })
         .collect();
-    let publisher = json!({
+    json!({ "@type": "BreadcrumbList", "itemListElement": items })
+}
+
+fn publisher(catalog: &Catalog, root: &SiteRoot) -> Value {
+    json!({
         "@type": "Organization",
         "name": catalog.site.name,
         "logo": { "@type": "ImageObject", "url": root.logo() },
-    });
+    })
+}
+
+/// schema.org `NewsArticle` and `BreadcrumbList` of an article page.
+pub fn article_json_ld(catalog: &Catalog, b: &Bulletin, root: &SiteRoot) -> Value {
+    let url = root.article(&b.id);
+    let publisher = publisher(catalog, root);
     let author = match &b.source {
         Some(s) => json!({ "@type": "Organization", "name": s }),
         None => publisher.clone(),
@@ -237,7 +246,45 @@ pub fn article_json_ld(catalog: &Catalog, b: &Bulletin, root: &SiteRoot) -> Valu
                 "author": author,
                 "publisher": publisher,
             },
-            { "@type": "BreadcrumbList", "itemListElement": crumbs },
+            breadcrumb_list(article_trail(catalog, &b.channel), &url, root),
+        ],
+    })
+}
+
+/// schema.org `WebSite` of the home page, with the site search as its
+/// `SearchAction` (search engines may offer a search box for it).
+pub fn home_json_ld(catalog: &Catalog, root: &SiteRoot) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": catalog.site.name,
+        "description": catalog.site.description,
+        "url": root.home(),
+        "inLanguage": "zh-CN",
+        "publisher": publisher(catalog, root),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": root.search("q={search_term_string}"),
+            "query-input": "required name=search_term_string",
+        },
+    })
+}
+
+/// schema.org `CollectionPage` and `BreadcrumbList` of a channel's list page.
+pub fn channel_json_ld(catalog: &Catalog, id: &str, page: usize, root: &SiteRoot) -> Value {
+    let url = root.channel_page(id, page);
+    json!({
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "CollectionPage",
+                "name": catalog.channel_name(id),
+                "description": column_description(catalog, id),
+                "url": url,
+                "inLanguage": "zh-CN",
+                "isPartOf": { "@type": "WebSite", "name": catalog.site.name, "url": root.home() },
+            },
+            breadcrumb_list(channel_trail(catalog, id), &url, root),
         ],
     })
 }
@@ -256,6 +303,35 @@ mod tests {
             Store::from_json(SITE, BULLETINS).unwrap(),
             SiteRoot("https://pufa.example.cn/pufa".into()),
         )
+    }
+
+    #[test]
+    fn home_and_channel_pages_describe_themselves() {
+        let (store, root) = setup();
+        let catalog = &store.catalog;
+        let home = home_json_ld(catalog, &root);
+        assert_eq!(home["@type"], "WebSite");
+        assert_eq!(home["url"], "https://pufa.example.cn/pufa/");
+        assert_eq!(
+            home["potentialAction"]["target"],
+            "https://pufa.example.cn/pufa/search?q={search_term_string}"
+        );
+        let list = channel_json_ld(catalog, "xinzhou", 2, &root);
+        assert_eq!(list["@graph"][0]["@type"], "CollectionPage");
+        assert_eq!(list["@graph"][0]["name"], "新洲区");
+        assert_eq!(
+            list["@graph"][0]["url"],
+            "https://pufa.example.cn/pufa/channel/xinzhou/2"
+        );
+        let crumbs = list["@graph"][1]["itemListElement"].as_array().unwrap();
+        assert_eq!(
+            crumbs.first().unwrap()["item"],
+            "https://pufa.example.cn/pufa/"
+        );
+        assert_eq!(
+            crumbs.last().unwrap()["item"],
+            "https://pufa.example.cn/pufa/channel/xinzhou/2"
+        );
     }
 
     #[test]

@@ -105,7 +105,11 @@ impl Renderer {
             // second initialisation (another Renderer) is harmless.
             let _ = any_spawner::Executor::init_futures_executor();
         });
-        let origin = catalog.site.url.as_deref().and_then(origin_of);
+        let origin = catalog
+            .site
+            .url
+            .as_deref()
+            .and_then(pufa_core::meta::site_origin);
         Ok(Renderer {
             edition: Arc::new(Edition { version, catalog }),
             shell: Shell::parse(shell)?,
@@ -206,11 +210,4 @@ fn base_href(html: &str) -> Option<String> {
     let tag = &html[at..at + html[at..].find('>')?];
     let href = tag.split("href=\"").nth(1)?.split('"').next()?;
     Some(href.to_string())
-}
-
-/// `https://host[:port]` of an absolute address.
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
 }

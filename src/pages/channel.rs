@@ -70,7 +70,8 @@ pub fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
         channel.name.clone()
     };
     let site_name = catalog.site.name.clone();
-    let url = site_root().channel_page(&id, pager.page);
+    let root = site_root();
+    let url = root.channel_page(&id, pager.page);
     let description = pufa_core::meta::column_description(catalog, &id);
     let channel_id = id.clone();
     view! {
@@ -82,7 +83,7 @@ pub fn ChannelList(edition: SharedEdition, list: ListFile) -> impl IntoView {
             site_name=site_name.clone()
         />
         <GovTags tags=pufa_core::meta::column_tags(catalog, &id)/>
-        <JsonLd json=pufa_core::meta::script_json(&pufa_core::meta::channel_json_ld(catalog, &id, pager.page, &site_root()))/>
+        <JsonLd json=pufa_core::meta::script_json(&pufa_core::meta::channel_json_ld(catalog, &id, pager.page, &root))/>
         <div class="wrap">
             <Breadcrumb crumbs=channel_trail(catalog, &id)/>
             <h1 class="channel-title">{channel.name.clone()}</h1>

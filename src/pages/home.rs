@@ -54,15 +54,16 @@ pub fn Home(edition: SharedEdition, home: HomeFile) -> impl IntoView {
         })
         .collect_view();
     let site = &catalog.site;
+    let root = site_root();
     view! {
         <PageTitle text=site.name.clone()/>
         <PageMeta
             title=site.name.clone()
             description=site.description.clone()
-            url=site_root().home()
+            url=root.home()
             site_name=site.name.clone()
         />
-        <JsonLd json=pufa_core::meta::script_json(&pufa_core::meta::home_json_ld(catalog, &site_root()))/>
+        <JsonLd json=pufa_core::meta::script_json(&pufa_core::meta::home_json_ld(catalog, &root))/>
         <div class="wrap home">
             <h1 class="visually-hidden">{site.name.clone()}</h1>
             <section class="home-section newest" aria-labelledby="section-newest">

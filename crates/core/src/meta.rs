@@ -85,17 +85,26 @@ pub fn source_label(b: &Bulletin) -> String {
         .unwrap_or_else(|| UNKNOWN_SOURCE.to_string())
 }
 
+/// Scheme and `host[:port]` of an absolute `http(s)://` address, lower
+/// case, without user info; `None` for anything else.
+fn scheme_and_authority(url: &str) -> Option<(&'static str, String)> {
+    crate::url::check_url(url).ok()?;
+    let lower = url.to_ascii_lowercase();
+    let (scheme, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+        ("https", rest)
+    } else {
+        ("http", lower.strip_prefix("http://")?)
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    (!host_port.is_empty()).then(|| (scheme, host_port.to_string()))
+}
+
 /// The bare domain of a site address (`https://pufa.xinzhou.gov.cn/x` →
 /// `pufa.xinzhou.gov.cn`): no scheme, user, port or path. `None` for
 /// anything but an absolute `http(s)://` address with a host.
 pub fn site_domain(url: &str) -> Option<String> {
-    crate::url::check_url(url).ok()?;
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
+    let (_, host_port) = scheme_and_authority(url)?;
     let host = if host_port.starts_with('[') {
         host_port.split_inclusive(']').next()?
     } else {
@@ -103,6 +112,14 @@ pub fn site_domain(url: &str) -> Option<String> {
     };
     let host = host.trim_end_matches('.');
     (!host.is_empty()).then(|| host.to_string())
+}
+
+/// The origin of a site address (`https://pufa.xinzhou.gov.cn:8443/x` →
+/// `https://pufa.xinzhou.gov.cn:8443`), for absolute URLs of pre-rendered
+/// pages. `None` for anything but an absolute `http(s)://` address.
+pub fn site_origin(url: &str) -> Option<String> {
+    let (scheme, host_port) = scheme_and_authority(url)?;
+    Some(format!("{scheme}://{host_port}"))
 }
 
 /// The tags inspectors read on every page: `SiteName`, `SiteDomain` (when
@@ -389,6 +406,26 @@ mod tests {
             Some("https://pufa.example.cn/pufa/article/2021-xinzhou-qiwu-zongjie")
         );
         assert!(get("Description").unwrap().starts_with("根据中央、省、市"));
+    }
+
+    #[test]
+    fn site_origin_is_scheme_host_and_port() {
+        for (url, want) in [
+            (
+                "https://pufa.xinzhou.gov.cn/pufa",
+                Some("https://pufa.xinzhou.gov.cn"),
+            ),
+            (
+                "HTTP://WWW.Example.GOV.cn:8080/pufa/?a#b",
+                Some("http://www.example.gov.cn:8080"),
+            ),
+            ("https://user@host.cn/x", Some("https://host.cn")),
+            ("https://[::1]:8443/", Some("https://[::1]:8443")),
+            ("/pufa", None),
+            ("javascript:alert(1)", None),
+        ] {
+            assert_eq!(site_origin(url).as_deref(), want, "{url}");
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! the wasm. "Now" is always passed in, never read here, so the day boundary
 //! is testable.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc, Weekday,
+};
 
 /// UTC+08:00, the zone of every date on the portal.
 pub const SHANGHAI: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
@@ -37,16 +39,29 @@ pub fn weekday_name(day: Weekday) -> &'static str {
     }
 }
 
+// Dates are written and read by hand rather than with chrono's format
+// strings: those bring a format-string interpreter into every page's wasm
+// for three fixed shapes.
+
 /// Publish time to the minute in Asia/Shanghai: `2021-07-26 09:33`.
 pub fn format_minute(t: &DateTime<FixedOffset>) -> String {
-    t.with_timezone(&SHANGHAI)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    let local = t.with_timezone(&SHANGHAI);
+    format!(
+        "{} {:02}:{:02}",
+        iso_day(local.date_naive()),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// Publish date only, for list pages: `2021-07-26`.
 pub fn format_day(t: &DateTime<FixedOffset>) -> String {
-    t.with_timezone(&SHANGHAI).format("%Y-%m-%d").to_string()
+    iso_day(t.with_timezone(&SHANGHAI).date_naive())
+}
+
+/// A day as `2021-07-26`.
+pub fn iso_day(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 /// Machine-readable form for `<time datetime>`: `2021-07-26T09:33:00+08:00`.
@@ -58,10 +73,32 @@ pub fn format_iso(t: &DateTime<FixedOffset>) -> String {
 /// or RFC 3339 with an explicit offset. `None` for anything else.
 pub fn parse_published(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
-    if let Ok(naive) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
+    if let Some(naive) = parse_minute(text) {
         return SHANGHAI.from_local_datetime(&naive).single();
     }
     DateTime::parse_from_rfc3339(text).ok()
+}
+
+/// `YYYY-M[M]-D[D] H[H]:MM` (whitespace between day and time).
+fn parse_minute(text: &str) -> Option<NaiveDateTime> {
+    let (day, time) = text.split_once(char::is_whitespace)?;
+    let num = |s: &str, min: usize, max: usize| -> Option<u32> {
+        (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let mut d = day.split('-');
+    let (y, m, dd) = (d.next()?, d.next()?, d.next()?);
+    if d.next().is_some() {
+        return None;
+    }
+    let (h, min) = time.trim_start().split_once(':')?;
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(num(y, 4, 4)?).ok()?,
+        num(m, 1, 2)?,
+        num(dd, 1, 2)?,
+    )?;
+    date.and_hms_opt(num(h, 1, 2)?, num(min, 2, 2)?, 0)
 }
 
 #[cfg(test)]
@@ -135,9 +172,20 @@ mod tests {
     }
 
     #[test]
+    fn short_months_days_and_hours_are_read() {
+        let t = parse_published("2021-7-6 9:05").unwrap();
+        assert_eq!(format_minute(&t), "2021-07-06 09:05");
+    }
+
+    #[test]
     fn bad_times_are_refused() {
         for bad in [
             "",
+            "2021-07-26 09:3",
+            "2021-07-26 09:33:00",
+            "2021-07-26-01 09:33",
+            "21-07-26 09:33",
+            "2021-07-26 +9:33",
             "2021-02-30 09:33",
             "2021-07-26",
             "2021/07/26 09:33",

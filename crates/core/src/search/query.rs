@@ -69,7 +69,7 @@ pub fn parse_terms(input: &str) -> Vec<Term> {
 }
 
 /// Result order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Sort {
     /// Exact matches, then title matches, then weight; newest first without words.
     #[default]
@@ -117,7 +117,7 @@ impl Sort {
 }
 
 /// The whole search state, as kept in the URL.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SearchParams {
     pub q: String,
     pub channel: Option<String>,
@@ -190,10 +190,10 @@ impl SearchParams {
             parts.push(format!("channel={}", encode(c)));
         }
         if let Some(d) = self.from {
-            parts.push(format!("from={}", d.format("%Y-%m-%d")));
+            parts.push(format!("from={}", crate::date::iso_day(d)));
         }
         if let Some(d) = self.to {
-            parts.push(format!("to={}", d.format("%Y-%m-%d")));
+            parts.push(format!("to={}", crate::date::iso_day(d)));
         }
         if self.sort != Sort::Relevance {
             parts.push(format!("sort={}", self.sort.as_str()));

@@ -6,7 +6,7 @@
 use std::fmt;
 
 /// Why a data file was refused, and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataError {
     /// File name as served, e.g. `bulletins.json`.
     pub file: String,

@@ -663,7 +663,7 @@ pub fn query_text(terms: &[Term]) -> String {
 }
 
 /// A query the reader probably meant.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
     /// The whole query, with one word replaced.
     pub q: String,

@@ -15,6 +15,7 @@ pub mod query;
 pub mod related;
 pub mod snippet;
 pub mod tokenize;
+pub mod wire;
 
 pub use query::{parse_terms, SearchParams, Sort, Term};
 pub use snippet::Segment;

@@ -8,7 +8,7 @@ use super::query::Term;
 use super::tokenize::{token_list, Token};
 
 /// A run of original text, marked or not.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
     pub text: String,
     pub mark: bool,

@@ -4,6 +4,11 @@
 //    names change on every build, so the list can only be made now.
 // 2. index.html gets a Content-Security-Policy <meta>, with the hash of
 //    Trunk's inline loader script (which also changes every build).
+// 4. The search worker (crates/search-worker, built by Trunk as
+//    pufa-search-worker.js + _bg.wasm with fixed names) gets names with its
+//    content hash, like the app's own files (immutable caching), a start line
+//    that loads its wasm, and a <meta name="pufa-search-worker"> in the shell
+//    naming its script for the app.
 // 3. shell.html keeps the shell (the page the app fills in) for the search page and
 //    the service worker; `pufa render` then writes every article, list page, home
 //    (index.html), 网站地图 and 404.html as pre-rendered HTML with that head.
@@ -14,7 +19,7 @@
 
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,6 +39,34 @@ function files(root) {
   }
   return out;
 }
+
+// --- 4. The search worker's files. Trunk names a worker's files after its
+// binary (a worker cannot be told a hashed name at build time); here they get
+// the hash of their content. A second run finds them already renamed.
+const WORKER = "pufa-search-worker";
+function searchWorker() {
+  const js = join(dir, `${WORKER}.js`);
+  const wasm = join(dir, `${WORKER}_bg.wasm`);
+  if (!existsSync(js) || !existsSync(wasm)) {
+    const done = readdirSync(dir).find((f) => new RegExp(`^${WORKER}-[0-9a-f]{16}\\.js$`).test(f));
+    if (done) return done;
+    throw new Error(`post-build: ${WORKER}.js or ${WORKER}_bg.wasm missing from ${dir} (index.html builds them)`);
+  }
+  const wasmBytes = readFileSync(wasm);
+  const hash = createHash("sha256").update(readFileSync(js)).update(wasmBytes).digest("hex").slice(0, 16);
+  const name = `${WORKER}-${hash}`;
+  // wasm-bindgen's no-modules loader defines `wasm_bindgen`; this line
+  // starts it. A failure to load the wasm (offline and never cached) is told
+  // to the page, which then offers 重试 instead of waiting forever.
+  const start =
+    `\nwasm_bindgen({ module_or_path: "./${name}_bg.wasm" })` +
+    `.catch((e) => self.postMessage("boot-failed:" + String(e)));\n`;
+  writeFileSync(join(dir, `${name}.js`), readFileSync(js, "utf8") + start);
+  unlinkSync(js);
+  renameSync(wasm, join(dir, `${name}_bg.wasm`));
+  return `${name}.js`;
+}
+const workerScript = searchWorker();
 
 // --- 2. CSP for index.html.
 // The counter service may live on another origin (site.counter in the
@@ -73,6 +106,8 @@ const csp = [
   "form-action 'self'",
 ].join("; ");
 html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/g, "");
+html = html.replace(/<meta name="pufa-search-worker"[^>]*>\s*/g, "");
+html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta name="pufa-search-worker" content="${workerScript}" />`);
 html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
 writeFileSync(shellPath, html);
 

@@ -20,9 +20,14 @@ cargo clippy --locked -p pufa-portal --target wasm32-unknown-unknown --all-targe
 # The same components, compiled natively for pre-rendering (`pufa render`).
 cargo clippy --locked -p pufa-portal --features ssr --lib -- -D warnings
 cargo clippy --locked -p pufa-counter --all-targets -- -D warnings
+cargo clippy --locked -p pufa-search-worker --all-targets -- -D warnings
+cargo clippy --locked -p pufa-search-worker --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests (crates/core)"
 cargo test --locked -p pufa-core
+
+step "search worker: the engine over an index built in memory (crates/search-worker)"
+cargo test --locked -p pufa-search-worker
 
 step "content tool: content format, check, build (crates/cli)"
 cargo test --locked -p pufa-cli
@@ -56,8 +61,8 @@ grep -q "bad.md 第 3 行，字段 channel：未知栏目“nowhere”" target/b
 echo "broken content stops trunk build with: $(grep -m1 'bad.md' target/broken-build.log)"
 cargo build --release --locked -p pufa-counter
 # The shell every reader downloads may only shrink (issue 11's target is
-# 150 kB; today's figure is the ceiling until the search moves out).
-scripts/size.sh dist --budget 405000
+# 150 kB; the search engine left it for its own worker at 324 kB).
+scripts/size.sh dist --budget 327000
 
 step "end-to-end journeys (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/

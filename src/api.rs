@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use gloo_net::http::Request;
 use pufa_core::compiled::{self, decode, DataVersion, FORMAT, VERSION_FILE};
-use pufa_core::search::pieces;
 use pufa_core::{decode_site, Catalog, DataError};
 use serde::de::DeserializeOwned;
 use web_sys::RequestCache;
@@ -208,45 +207,6 @@ pub async fn article(
     }
 }
 
-/// The search index's description of `edition`'s version.
-pub async fn search_meta(edition: &Edition) -> Result<pieces::Meta, AppError> {
-    let file = edition.version.file(pieces::META);
-    let src = fetch_required(&file, false).await?;
-    let meta: pieces::Meta = decode(&file, &src).map_err(AppError::Data)?;
-    meta.check().map_err(AppError::Data)?;
-    if meta.format != pieces::INDEX_FORMAT {
-        return Err(AppError::Data(DataError::new(
-            &file,
-            "format",
-            format!(
-                "搜索索引格式 {}，本程序读取格式 {}",
-                meta.format,
-                pieces::INDEX_FORMAT
-            ),
-        )));
-    }
-    Ok(meta)
-}
-
-/// One piece of the search index (a path from `pieces::run`).
-pub async fn search_piece(edition: &Edition, path: &str) -> Result<Vec<u8>, AppError> {
-    let file = edition.version.file(path);
-    match fetch_response(&file, false).await? {
-        Some(r) => r.binary().await.map_err(|e| network(&file, e)),
-        None => Err(AppError::Status { file, status: 404 }),
-    }
-}
-
-/// The result cards of one block of articles.
-pub async fn search_cards(
-    edition: &Edition,
-    block: usize,
-) -> Result<Vec<compiled::Entry>, AppError> {
-    let file = edition.version.file(&pieces::card_file(block));
-    let src = fetch_required(&file, false).await?;
-    decode(&file, &src).map_err(AppError::Data)
-}
-
 /// How long a view may take to record before the page keeps the data's
 /// count: the counter is a nicety, never a reason to wait.
 const COUNTER_TIMEOUT_MS: i32 = 3000;
@@ -286,5 +246,17 @@ pub async fn record_view(endpoint: &str, id: &str) -> Option<u64> {
     match futures::future::select(request, timeout).await {
         futures::future::Either::Left((views, _)) => views,
         futures::future::Either::Right(_) => None,
+    }
+}
+
+impl From<pufa_core::search::wire::Failure> for AppError {
+    fn from(f: pufa_core::search::wire::Failure) -> AppError {
+        use pufa_core::search::wire::Failure;
+        match f {
+            Failure::Network { file, detail } => AppError::Network { file, detail },
+            Failure::Status { file, status } => AppError::Status { file, status },
+            Failure::NotCached { file } => AppError::NotCached { file },
+            Failure::Data(e) => AppError::Data(e),
+        }
     }
 }

@@ -25,7 +25,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_reading_prefs();
     provide_state();
-    provide_context(crate::pages::SearchCache::default());
     let busy = use_busy();
     let part_busy = use_part_busy();
     // On a pre-rendered page the app was drawn out of sight: it takes the

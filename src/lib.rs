@@ -15,6 +15,7 @@ pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod prerender;
 pub mod pwa;
+pub mod search_worker;
 pub mod state;
 
 pub use app::App;

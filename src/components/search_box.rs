@@ -8,18 +8,19 @@
 //! (or that its pinyin stands for, `pf` → 普法) are offered in a list
 //! under the box (issue #14): a combobox with a listbox, ↓/↑ to move,
 //! Enter to choose, Escape to close; the suggestion files are fetched only
-//! when the reader types.
+//! when the reader types. Suggestions, like search, are answered by the
+//! search worker (`crate::search_worker`).
 
 use leptos::ev;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use pufa_core::search::aids;
+use pufa_core::search::wire::{Answer, What};
 use pufa_core::search::SearchParams;
 
-use crate::pages::SearchCache;
 use crate::paths;
+use crate::search_worker;
 use crate::state::use_edition;
 
 /// The search state in the current URL (defaults when not on /search).
@@ -84,11 +85,10 @@ pub fn SearchBox() -> impl IntoView {
     // dropped.
     let suggestions = RwSignal::new(Vec::<String>::new());
     let active = RwSignal::new(None::<usize>);
-    let cache = use_context::<SearchCache>();
     let edition = use_edition();
     let suggest_for = move |value: String| {
         active.set(None);
-        let (Some(cache), Some(edition)) = (cache.clone(), edition.get_untracked()) else {
+        let Some(edition) = edition.get_untracked() else {
             return;
         };
         if value.trim().is_empty() {
@@ -96,16 +96,13 @@ pub fn SearchBox() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let list = async {
-                let index = cache.get(&edition).await.ok()?;
-                let meta = index.aids()?.clone();
-                index
-                    .aid(&edition, |have| aids::suggest(&meta, &value, have))
-                    .await
-                    .ok()
-            }
-            .await
-            .unwrap_or_default();
+            let what = What::Suggest {
+                text: value.clone(),
+            };
+            let list = match search_worker::ask(&edition.version.version, what).await {
+                Ok(Answer::Suggest { terms }) => terms,
+                _ => Vec::new(),
+            };
             if text.get_untracked() == value {
                 suggestions.set(list);
             }
@@ -113,7 +110,6 @@ pub fn SearchBox() -> impl IntoView {
     };
     let on_input = {
         let search_for = search_for.clone();
-        let suggest_for = suggest_for.clone();
         move |ev: ev::Event| {
             let value = event_target_value(&ev);
             text.set(value.clone());
@@ -282,6 +278,9 @@ pub fn SearchBox() -> impl IntoView {
                     on:input=on_input
                     on:compositionend=on_composed
                     on:keydown=on_keydown
+                    // The search engine starts loading as the reader comes
+                    // to the box, so the first words do not wait for it.
+                    on:focus=move |_| search_worker::warm()
                     on:blur=move |_| {
                         suggestions.set(Vec::new());
                         active.set(None);

@@ -13,7 +13,7 @@ pub use article::{Article, ArticlePage};
 pub use channel::{ChannelList, ChannelPage};
 pub use home::{Home, HomePage};
 pub use not_found::{NotFound, NotFoundPage};
-pub use search::{SearchCache, SearchPage};
+pub use search::SearchPage;
 pub use sitemap::{Sitemap, SitemapPage};
 
 use leptos::prelude::*;

@@ -3,20 +3,19 @@
 //! sees is derived from the URL, so reload, share and Back/Forward restore
 //! it exactly.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_navigate;
-use pufa_core::compiled::Entry;
 use pufa_core::date::{format_day, format_iso};
-use pufa_core::search::aids::{self, Step, Suggestion, Synonyms};
-use pufa_core::search::pieces::{self, Filter, Hit, Outcome, Query};
-use pufa_core::search::snippet::{highlight, needles, snippet};
-use pufa_core::search::{parse_terms, query::parse_bound, SearchParams, Sort, Term};
+use pufa_core::search::wire::{About, Answer, Card, Found, What, PER_PAGE};
+use pufa_core::search::{query::parse_bound, SearchParams, Segment, Sort};
 use pufa_core::trail::page_trail;
 use pufa_core::Pager;
 
@@ -29,198 +28,68 @@ use crate::components::highlight::Highlighted;
 use crate::components::pager::PagerNav;
 use crate::components::search_box::{search_nav, use_search_params};
 use crate::paths;
+use crate::search_worker;
 use crate::state::{load_page, use_part_busy, Edition, SharedEdition};
 
-pub const PER_PAGE: usize = 10;
-const SNIPPET_CHARS: usize = 90;
-/// Pieces kept in memory for the session; past this the oldest are
-/// dropped (the service worker keeps its own copies).
-const KEEP_BYTES: usize = 16 << 20;
-
-/// One version's search index: its description and the pieces fetched so
-/// far, so typing never fetches a piece twice.
-pub struct Index {
-    version: String,
-    meta: pieces::Meta,
-    pieces: Mutex<HashMap<String, Vec<u8>>>,
-    /// Postings and positions decoded by earlier keystrokes.
-    decoded: Mutex<pieces::Decoded>,
-    /// Result cards and snippet texts already fetched: typing shows many
-    /// of the same results again.
-    cards: Mutex<HashMap<usize, Arc<Vec<Entry>>>>,
-    texts: Mutex<HashMap<String, Arc<String>>>,
-}
-
-/// Cards and texts kept for the session, at most.
-const KEEP_CARDS: usize = 2000;
+/// Article texts kept for snippets in the session, at most.
 const KEEP_TEXTS: usize = 300;
 
-impl Index {
-    /// Run `query`, fetching the pieces it asks for (all of one round at
-    /// once); `widen` adds synonyms to some of its terms.
-    async fn search(
-        &self,
-        edition: &Edition,
-        query: &Query,
-        widen: &[(usize, Vec<Term>)],
-    ) -> Result<Vec<Hit>, AppError> {
-        for _ in 0..4 {
-            let outcome = {
-                let have = self.pieces.lock().map_err(|_| poisoned())?;
-                let mut decoded = self.decoded.lock().map_err(|_| poisoned())?;
-                pieces::run_widened(&self.meta, query, widen, &*have, &mut decoded)
-                    .map_err(AppError::Data)?
-            };
-            let paths = match outcome {
-                Outcome::Done(hits) => return Ok(hits),
-                Outcome::Need(paths) => paths,
-            };
-            let fetched =
-                futures::future::join_all(paths.iter().map(|p| api::search_piece(edition, p)))
-                    .await;
-            let mut have = self.pieces.lock().map_err(|_| poisoned())?;
-            if have.values().map(Vec::len).sum::<usize>() > KEEP_BYTES {
-                have.clear();
-            }
-            for (path, data) in paths.into_iter().zip(fetched) {
-                have.insert(path, data?);
-            }
-        }
-        Err(poisoned())
-    }
-
-    /// The aids (issue #14): the search aids this version has, if any.
-    pub(crate) fn aids(&self) -> Option<&aids::AidsMeta> {
-        self.meta.aids.as_ref()
-    }
-
-    /// Run a look-up in the search aids, fetching the files it names
-    /// (kept with the index's pieces, so each is fetched once).
-    pub(crate) async fn aid<T>(
-        &self,
-        edition: &Edition,
-        step: impl Fn(&HashMap<String, Vec<u8>>) -> Result<Step<T>, pufa_core::DataError>,
-    ) -> Result<T, AppError> {
-        for _ in 0..4 {
-            let paths = {
-                let have = self.pieces.lock().map_err(|_| poisoned())?;
-                match step(&have).map_err(AppError::Data)? {
-                    Step::Done(t) => return Ok(t),
-                    Step::Need(paths) => paths,
-                }
-            };
-            let fetched =
-                futures::future::join_all(paths.iter().map(|p| api::search_piece(edition, p)))
-                    .await;
-            let mut have = self.pieces.lock().map_err(|_| poisoned())?;
-            for (path, data) in paths.into_iter().zip(fetched) {
-                have.insert(path, data?);
-            }
-        }
-        Err(poisoned())
-    }
-
-    /// The cards of these blocks, fetched once per session.
-    async fn cards(
-        &self,
-        edition: &Edition,
-        blocks: &[usize],
-    ) -> Result<HashMap<usize, Arc<Vec<Entry>>>, AppError> {
-        let mut out = HashMap::new();
-        let mut missing = Vec::new();
-        {
-            let known = self.cards.lock().map_err(|_| poisoned())?;
-            for &b in blocks {
-                match known.get(&b) {
-                    Some(c) => {
-                        out.insert(b, c.clone());
-                    }
-                    None => missing.push(b),
-                }
-            }
-        }
-        let fetched =
-            futures::future::join_all(missing.iter().map(|&b| api::search_cards(edition, b))).await;
-        let mut known = self.cards.lock().map_err(|_| poisoned())?;
-        if known.len() > KEEP_CARDS {
-            known.clear();
-        }
-        for (b, cards) in missing.into_iter().zip(fetched) {
-            let cards = Arc::new(cards?);
-            known.insert(b, cards.clone());
-            out.insert(b, cards);
-        }
-        Ok(out)
-    }
-
-    /// An article's text for its snippet, fetched once per session (the
-    /// same file opening the result reads).
-    async fn text(&self, edition: &Edition, id: &str) -> Option<Arc<String>> {
-        if let Some(t) = self.texts.lock().ok()?.get(id) {
-            return Some(t.clone());
-        }
-        let article = api::article(edition, id).await.ok().flatten()?;
-        let body: Vec<String> = article
-            .bulletin
-            .body
-            .iter()
-            .map(|b| b.text().into_owned())
-            .collect();
-        let text = Arc::new(body.join(" "));
-        let mut texts = self.texts.lock().ok()?;
-        if texts.len() > KEEP_TEXTS {
-            texts.clear();
-        }
-        texts.insert(id.to_string(), text.clone());
-        Some(text)
-    }
+thread_local! {
+    /// Article texts fetched for snippets: typing shows many of the same
+    /// results again.
+    static TEXTS: RefCell<HashMap<String, Rc<String>>> = RefCell::new(HashMap::new());
 }
 
-fn poisoned() -> AppError {
+/// An article's text for its snippet, fetched once per session (the same
+/// file opening the result reads, so it is then cached).
+async fn text(edition: &Edition, id: &str) -> Option<Rc<String>> {
+    if let Some(t) = TEXTS.with(|t| t.borrow().get(id).cloned()) {
+        return Some(t);
+    }
+    let article = api::article(edition, id).await.ok().flatten()?;
+    let body: Vec<String> = article
+        .bulletin
+        .body
+        .iter()
+        .map(|b| b.text().into_owned())
+        .collect();
+    let text = Rc::new(body.join(" "));
+    TEXTS.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.len() > KEEP_TEXTS {
+            t.clear();
+        }
+        t.insert(id.to_string(), text.clone());
+    });
+    Some(text)
+}
+
+/// What the worker answered that is not what was asked: a protocol slip,
+/// shown like a bad data file.
+fn unexpected() -> AppError {
     AppError::Data(pufa_core::DataError::new(
-        pieces::META,
+        "search-worker",
         "",
-        "搜索索引读取失败",
+        "搜索程序的回答无法读取",
     ))
 }
 
-/// The index of the version last searched, kept for the session.
-#[derive(Clone, Default)]
-pub struct SearchCache(Arc<Mutex<Option<Arc<Index>>>>);
-
-impl SearchCache {
-    pub(crate) async fn get(&self, edition: &Edition) -> Result<Arc<Index>, AppError> {
-        let version = &edition.version.version;
-        if let Some(i) = self.0.lock().ok().and_then(|c| c.clone()) {
-            if &i.version == version {
-                return Ok(i);
-            }
-        }
-        let index = Arc::new(Index {
-            version: version.clone(),
-            meta: api::search_meta(edition).await?,
-            pieces: Mutex::new(HashMap::new()),
-            decoded: Mutex::new(pieces::Decoded::default()),
-            cards: Mutex::new(HashMap::new()),
-            texts: Mutex::new(HashMap::new()),
-        });
-        if let Ok(mut c) = self.0.lock() {
-            *c = Some(index.clone());
-        }
-        Ok(index)
+/// The index's description for this version (asked of the worker).
+async fn about(edition: &Edition) -> Result<Arc<About>, AppError> {
+    match search_worker::ask(&edition.version.version, What::About).await? {
+        Answer::About(a) => Ok(Arc::new(a)),
+        _ => Err(unexpected()),
     }
 }
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let cache = use_context::<SearchCache>().unwrap_or_default();
     let data = LocalResource::new(move || {
-        let cache = cache.clone();
-        load_page(move |edition| async move { cache.get(&edition).await.map(Some) })
+        load_page(move |edition| async move { about(&edition).await.map(Some) })
     });
     show_page(
         data,
-        |edition, index| view! { <Search edition=edition index=index/> },
+        |edition, about| view! { <Search edition=edition about=about/> },
     )
 }
 
@@ -228,155 +97,41 @@ pub fn SearchPage() -> impl IntoView {
 #[derive(Clone)]
 struct Results {
     params: SearchParams,
-    terms: Vec<Term>,
-    total: usize,
+    found: Found,
     pager: Option<Pager>,
-    entries: Vec<Entry>,
-    forgiving: Forgiving,
 }
 
-/// What search did beyond the words as typed (issue #14).
-#[derive(Clone, Default)]
-struct Forgiving {
-    /// Pinyin read as Chinese: the words typed and the words searched.
-    pinyin: Option<(String, String)>,
-    /// Synonyms searched as well.
-    synonyms: Vec<String>,
-    /// 您是不是要找.
-    did_you_mean: Vec<Suggestion>,
-}
-
-async fn find(
-    edition: SharedEdition,
-    index: Arc<Index>,
-    p: SearchParams,
-) -> Result<Option<Results>, AppError> {
+async fn find(edition: SharedEdition, p: SearchParams) -> Result<Option<Results>, AppError> {
     if p.is_empty() {
         return Ok(None);
     }
-    let typed = parse_terms(&p.q);
     // An unknown channel (an old link) is ignored, as the URL rules say.
-    let channel = p
-        .channel
-        .clone()
-        .filter(|c| edition.catalog.channel(c).is_some());
-    let query_of = |terms: Vec<Term>| Query {
-        terms,
-        filter: Filter {
-            channel: channel.clone(),
-            from: p.from,
-            to: p.to,
-        },
-        sort: p.sort,
-        ordered: p.page.saturating_mul(PER_PAGE),
+    let params = SearchParams {
+        channel: p
+            .channel
+            .clone()
+            .filter(|c| edition.catalog.channel(c).is_some()),
+        ..p.clone()
     };
-    // The aids only help: without them (an older build, offline and never
-    // fetched) the words are searched as typed.
-    let aids = index
-        .aids()
-        .cloned()
-        .filter(|_| !p.exact && !typed.is_empty());
-    let mut forgiving = Forgiving::default();
-    let mut widen = Vec::new();
-    if let Some(a) = aids.as_ref().filter(|a| aids::synonyms_needed(a, &typed)) {
-        let synonyms = index
-            .aid(&edition, |have| {
-                Ok(match have.get(aids::SYNONYMS) {
-                    Some(data) => Step::Done(Synonyms::decode(data)?),
-                    None => Step::Need(vec![aids::SYNONYMS.to_string()]),
-                })
-            })
-            .await;
-        if let (Ok(s), true) = (synonyms, a.synonyms > 0) {
-            widen = s.widen(&typed);
+    match search_worker::ask(&edition.version.version, What::Find { params }).await? {
+        Answer::Found(found) => {
+            let pager = Pager::new(found.total, PER_PAGE, found.page.max(1));
+            Ok(Some(Results {
+                params: p,
+                found: *found,
+                pager,
+            }))
         }
+        // Overtaken by newer words: nobody shows this answer.
+        Answer::Stale => Ok(None),
+        _ => Err(unexpected()),
     }
-    let mut hits = index
-        .search(&edition, &query_of(typed.clone()), &widen)
-        .await?;
-    let mut terms = typed.clone();
-    if let Some(a) = aids.as_ref().filter(|_| hits.len() < aids::FEW) {
-        let found = index
-            .aid(&edition, |have| aids::from_pinyin(a, &typed, have))
-            .await;
-        if let Some(replaced) = found.ok().filter(|r| !r.is_empty()) {
-            let mut chinese = typed.clone();
-            for (i, text) in &replaced {
-                chinese[*i].text = text.clone();
-            }
-            let more = index
-                .search(&edition, &query_of(chinese.clone()), &[])
-                .await?;
-            if more.len() > hits.len() {
-                let words = |t: &[Term]| {
-                    replaced
-                        .iter()
-                        .map(|(i, _)| t[*i].text.clone())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                forgiving.pinyin = Some((words(&typed), words(&chinese)));
-                hits = more;
-                terms = chinese;
-                widen.clear();
-            }
-        }
-    }
-    if let Some(a) = aids.as_ref().filter(|_| hits.len() < aids::FEW) {
-        forgiving.did_you_mean = index
-            .aid(&edition, |have| aids::homophones(a, &typed, have))
-            .await
-            .unwrap_or_default();
-    }
-    for (_, alts) in &widen {
-        for t in alts {
-            forgiving.synonyms.push(t.text.clone());
-            terms.push(t.clone());
-        }
-    }
-    // A page past the end (an old link) shows the first page instead.
-    let pager =
-        Pager::new(hits.len(), PER_PAGE, p.page).or_else(|| Pager::new(hits.len(), PER_PAGE, 1));
-    let mut entries = Vec::new();
-    if let Some(pager) = &pager {
-        let docs: Vec<usize> = hits[pager.start..pager.end]
-            .iter()
-            .map(|h| h.doc as usize)
-            .collect();
-        let block = index.meta.card_block.max(1) as usize;
-        let mut blocks: Vec<usize> = docs.iter().map(|d| d / block).collect();
-        blocks.sort_unstable();
-        blocks.dedup();
-        let by_block = index.cards(&edition, &blocks).await?;
-        for d in docs {
-            let card = by_block
-                .get(&(d / block))
-                .and_then(|cards| cards.get(d % block))
-                .cloned()
-                .ok_or_else(|| {
-                    AppError::Data(pufa_core::DataError::new(
-                        &pieces::card_file(d / block),
-                        format!("[{}]", d % block),
-                        "搜索结果缺少这篇文章的信息",
-                    ))
-                })?;
-            entries.push(card);
-        }
-    }
-    Ok(Some(Results {
-        params: p,
-        terms,
-        total: hits.len(),
-        pager,
-        entries,
-        forgiving,
-    }))
 }
 
 #[component]
-fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
+fn Search(edition: SharedEdition, about: Arc<About>) -> impl IntoView {
     let params = use_search_params();
-    let for_results = (edition.clone(), index.clone());
+    let for_results = edition.clone();
     // `<main>` is busy from the moment the words change until their
     // results are on screen; an answer overtaken by newer words is dropped
     // and does not end the busy state.
@@ -384,13 +139,13 @@ fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
     let latest = Arc::new(AtomicU64::new(0));
     on_cleanup(move || busy.set(false));
     let results = LocalResource::new(move || {
-        let (edition, index) = for_results.clone();
+        let edition = for_results.clone();
         let p = params.get();
         busy.set(true);
         let latest = latest.clone();
         let mine = latest.fetch_add(1, Ordering::SeqCst) + 1;
         async move {
-            let found = find(edition, index, p).await;
+            let found = find(edition, p).await;
             if latest.load(Ordering::SeqCst) == mine {
                 busy.set(false);
             }
@@ -398,15 +153,13 @@ fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
         }
     });
     let retry = move || results.refetch();
-    let for_items = (edition.clone(), index.clone());
+    let for_items = edition.clone();
     let shown = move || {
-        let (edition, index) = for_items.clone();
+        let edition = for_items.clone();
         Suspend::new(async move {
             match results.await {
                 Ok(None) => view! { <EmptyQuery/> }.into_any(),
-                Ok(Some(r)) => {
-                    view! { <ResultList edition=edition index=index results=r/> }.into_any()
-                }
+                Ok(Some(r)) => view! { <ResultList edition=edition results=r/> }.into_any(),
                 Err(AppError::NotCached { .. }) => {
                     view! { <OfflineMiss on_retry=retry/> }.into_any()
                 }
@@ -431,13 +184,13 @@ fn Search(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
         <div class="wrap search-page">
             <Breadcrumb crumbs=page_trail("站内搜索")/>
             <h1 class="channel-title">"站内搜索"</h1>
-            <SearchFilters edition=edition.clone() years=index.meta.years.clone()/>
+            <SearchFilters edition=edition.clone() years=about.years.clone()/>
             <div class="search-output" aria-live="polite">
                 <Transition fallback=|| view! { <p class="result-count searching">"正在搜索…"</p> }>
                     {shown}
                 </Transition>
             </div>
-            <OfflineSearch edition=edition.clone() index=index.clone()/>
+            <OfflineSearch edition=edition.clone() about=about.clone()/>
         </div>
     }
 }
@@ -482,7 +235,7 @@ enum Download {
 /// first), so the whole archive is searchable without a network. The
 /// service worker keeps them; a newer version needs a new download.
 #[component]
-fn OfflineSearch(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
+fn OfflineSearch(edition: SharedEdition, about: Arc<About>) -> impl IntoView {
     let version = edition.version.version.clone();
     let earlier = saved_version();
     let state = RwSignal::new(if earlier.as_deref() == Some(version.as_str()) {
@@ -491,29 +244,15 @@ fn OfflineSearch(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
         Download::Idle
     });
     let outdated = earlier.is_some_and(|v| v != version);
-    let meta = &index.meta;
-    let mb = format!("{:.1}", meta.bytes as f64 / 1_048_576.0);
+    let mb = megabytes(about.bytes);
     let intro = format!(
         "把全部 {} 篇文章的搜索索引（约 {mb} MB，{} 个文件）保存在本机，断网时也能搜索全部文章。",
-        meta.docs, meta.files
+        about.docs, about.files
     );
     let start = {
         move |_| {
-            let (edition, index, version) = (edition.clone(), index.clone(), version.clone());
             state.set(Download::Running { done: 0, total: 0 });
-            leptos::task::spawn_local(async move {
-                match download_all(&edition, &index, state).await {
-                    Ok(()) => {
-                        if let Some(s) =
-                            crate::dom::window().and_then(|w| w.local_storage().ok().flatten())
-                        {
-                            let _ = s.set_item(OFFLINE_KEY, &version);
-                        }
-                        state.set(Download::Saved);
-                    }
-                    Err(e) => state.set(Download::Failed(e.detail())),
-                }
-            });
+            download_all(&edition, version.clone(), state);
         }
     };
     let status = move || {
@@ -554,87 +293,80 @@ fn OfflineSearch(edition: SharedEdition, index: Arc<Index>) -> impl IntoView {
     }
 }
 
-/// Fetch every piece of the index, a few at a time, reporting progress.
-async fn download_all(
-    edition: &Edition,
-    index: &Index,
-    state: RwSignal<Download>,
-) -> Result<(), AppError> {
-    let meta = &index.meta;
-    let mut files: Vec<String> = (0..meta.buckets)
-        .map(|b| pieces::bucket_file(true, b))
+/// "12.3": bytes in megabytes with one decimal (no float formatting in
+/// the page's wasm).
+fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes.saturating_mul(10) + 524_288) / 1_048_576;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// Have the worker fetch every piece of the index, a few at a time, so the
+/// service worker keeps them; progress shows as it goes.
+fn download_all(edition: &Edition, version: String, state: RwSignal<Download>) {
+    let channels = edition
+        .catalog
+        .channel_tree()
+        .into_iter()
+        .map(|(_, c)| c.id.clone())
         .collect();
-    let blocks = (meta.docs as usize).div_ceil(meta.card_block.max(1) as usize);
-    files.extend((0..blocks).map(pieces::card_file));
-    for (_, c) in edition.catalog.channel_tree() {
-        files.push(pieces::channel_file(&c.id));
-    }
-    files.push(pieces::DATES.to_string());
-    files.push(pieces::VIEWS.to_string());
-    // The aids too: 您是不是要找, pinyin and synonyms work offline.
-    if let Some(a) = &meta.aids {
-        files.extend(a.all_files());
-    }
-    let mut total = meta.buckets as usize + files.len();
-    let mut done = 0;
-    // The postings buckets first: they name the large keys' own files.
-    let buckets: Vec<u32> = (0..meta.buckets).collect();
-    for chunk in buckets.chunks(8) {
-        let paths: Vec<String> = chunk
-            .iter()
-            .map(|&b| pieces::bucket_file(false, b))
-            .collect();
-        let got =
-            futures::future::join_all(paths.iter().map(|p| api::search_piece(edition, p))).await;
-        for ((&bucket, path), data) in chunk.iter().zip(&paths).zip(got) {
-            let own = pieces::own_count(path, &data?).map_err(AppError::Data)?;
-            for part in 0..own {
-                files.push(pieces::own_file(false, bucket, part));
-                files.push(pieces::own_file(true, bucket, part));
+    search_worker::ask_with(
+        &edition.version.version,
+        What::Download { channels },
+        move |answer| match answer {
+            Ok(Answer::Progress { done, total }) => {
+                let _ = state.try_set(Download::Running { done, total });
+                false
             }
-            total += 2 * own as usize;
-            done += 1;
-        }
-        state.set(Download::Running { done, total });
-    }
-    for chunk in files.chunks(8) {
-        let got =
-            futures::future::join_all(chunk.iter().map(|p| api::search_piece(edition, p))).await;
-        for r in got {
-            r?;
-            done += 1;
-        }
-        state.set(Download::Running { done, total });
-    }
-    Ok(())
+            Ok(Answer::Downloaded) => {
+                if let Some(s) = crate::dom::window().and_then(|w| w.local_storage().ok().flatten())
+                {
+                    let _ = s.set_item(OFFLINE_KEY, &version);
+                }
+                let _ = state.try_set(Download::Saved);
+                true
+            }
+            Ok(_) => {
+                let _ = state.try_set(Download::Failed(unexpected().detail()));
+                true
+            }
+            Err(e) => {
+                let _ = state.try_set(Download::Failed(e.detail()));
+                true
+            }
+        },
+    );
 }
 
 #[component]
-fn ResultList(edition: SharedEdition, index: Arc<Index>, results: Results) -> impl IntoView {
-    let Some(pager) = results.pager.filter(|_| results.total > 0) else {
+fn ResultList(edition: SharedEdition, results: Results) -> impl IntoView {
+    let Results {
+        params,
+        found,
+        pager,
+    } = results;
+    let Some(pager) = pager.filter(|_| found.total > 0) else {
         return view! {
-            <NoResults params=results.params.clone()/>
-            <ForgivingNotes params=results.params forgiving=results.forgiving/>
+            <NoResults params=params.clone()/>
+            <ForgivingNotes params=params found=found/>
         }
         .into_any();
     };
-    // Every result contains every term (or a synonym named): mark them all.
-    let marks = needles(&results.terms, |_| true);
-    let items = results
-        .entries
-        .into_iter()
-        .map(|entry| {
-            view! { <ResultItem edition=edition.clone() index=index.clone() entry=entry marks=marks.clone()/> }
+    let summary = if found.browse {
+        format!("共 {} 篇文章", found.total)
+    } else {
+        format!("找到 {} 条结果", found.total)
+    };
+    let items = found
+        .results
+        .iter()
+        .cloned()
+        .map(|card| {
+            view! { <ResultItem edition=edition.clone() card=card marks=found.marks.clone()/> }
         })
         .collect_view();
-    let summary = if results.terms.is_empty() {
-        format!("共 {} 篇文章", results.total)
-    } else {
-        format!("找到 {} 条结果", results.total)
-    };
-    let for_pages = results.params.clone();
+    let for_pages = params.clone();
     view! {
-        <ForgivingNotes params=results.params forgiving=results.forgiving/>
+        <ForgivingNotes params=params found=found/>
         <p class="result-count" role="status">{summary}</p>
         <ol class="search-results">{items}</ol>
         <PagerNav pager=pager href=move |n| paths::search(&for_pages.with_page(n).to_query())/>
@@ -643,30 +375,37 @@ fn ResultList(edition: SharedEdition, index: Arc<Index>, results: Results) -> im
 }
 
 /// One result: the card at once, the snippet when the article's own file
-/// arrives (the same file reading it opens, so it is then cached).
+/// arrives (the same file reading it opens, so it is then cached) and the
+/// worker has marked it.
 #[component]
-fn ResultItem(
-    edition: SharedEdition,
-    index: Arc<Index>,
-    entry: Entry,
-    marks: Vec<String>,
-) -> impl IntoView {
+fn ResultItem(edition: SharedEdition, card: Card, marks: Vec<String>) -> impl IntoView {
+    let Card { entry, title } = card;
     let id = entry.id.clone();
-    let for_snippet = marks.clone();
     let channel_name = edition.catalog.channel_name(&entry.channel).to_string();
-    let text = LocalResource::new(move || {
-        let (edition, index, id) = (edition.clone(), index.clone(), id.clone());
-        async move { index.text(&edition, &id).await }
+    let snippet = LocalResource::new(move || {
+        let (edition, id, marks) = (edition.clone(), id.clone(), marks.clone());
+        async move {
+            let text = text(&edition, &id).await?;
+            let what = What::Snippet {
+                text: text.to_string(),
+                marks,
+            };
+            match search_worker::ask(&edition.version.version, what).await {
+                Ok(Answer::Snippet { segments }) => Some(segments),
+                _ => None,
+            }
+        }
     });
     let snippet_view = move || {
-        text.get().flatten().map(|body| {
-            view! { <Highlighted segments=snippet(&body, &for_snippet, SNIPPET_CHARS)/> }
-        })
+        snippet
+            .get()
+            .flatten()
+            .map(|segments: Vec<Segment>| view! { <Highlighted segments=segments/> })
     };
     view! {
         <li class="result">
             <a class="result-title" href=paths::article(&entry.id)>
-                <Highlighted segments=highlight(&entry.title, &marks)/>
+                <Highlighted segments=title/>
             </a>
             {entry.sample.then(|| view! { <SampleTag/> })}
             <p class="result-snippet">{snippet_view}</p>
@@ -681,7 +420,8 @@ fn ResultItem(
 /// What search did beyond the words typed, each with a way back to the
 /// words as typed; and 您是不是要找 as links.
 #[component]
-fn ForgivingNotes(params: SearchParams, forgiving: Forgiving) -> impl IntoView {
+fn ForgivingNotes(params: SearchParams, found: Found) -> impl IntoView {
+    let forgiving = found;
     let exact = SearchParams {
         exact: true,
         page: 1,
@@ -825,8 +565,7 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
         move || {
             params.with(|p| {
                 let d = if which { p.from } else { p.to };
-                d.map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default()
+                d.map(pufa_core::date::iso_day).unwrap_or_default()
             })
         }
     };

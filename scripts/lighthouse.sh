@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile preset, Lighthouse's default) on home and an article
 # of a release build: performance, accessibility, best practices and SEO
-# scores, LCP and CLS, each the median of RUNS runs (default 3).
+# scores, LCP, CLS and total blocking time, each the median of RUNS runs (default 3).
 # Prints figures; gates nothing (scores swing with machine load).
 #
 #   scripts/lighthouse.sh [DIST] [ARTICLE_ID]
@@ -49,7 +49,8 @@ for path in "/" "/article/$ID"; do
     const score = (k) => { const m = median(runs.map((r) => r.categories[k] && r.categories[k].score)); return m == null ? "-" : Math.round(m * 100); };
     const lcp = median(runs.map((r) => r.audits["largest-contentful-paint"]?.numericValue));
     const cls = median(runs.map((r) => r.audits["cumulative-layout-shift"]?.numericValue));
-    console.log(`${path.padEnd(44)} performance ${score("performance")}  accessibility ${score("accessibility")}  best-practices ${score("best-practices")}  seo ${score("seo")}  LCP ${lcp == null ? "-" : (lcp / 1000).toFixed(2) + " s"}  CLS ${cls == null ? "-" : cls.toFixed(3)}  (median of ${runs.length})`);
+    const tbt = median(runs.map((r) => r.audits["total-blocking-time"]?.numericValue));
+    console.log(`${path.padEnd(44)} performance ${score("performance")}  accessibility ${score("accessibility")}  best-practices ${score("best-practices")}  seo ${score("seo")}  LCP ${lcp == null ? "-" : (lcp / 1000).toFixed(2) + " s"}  CLS ${cls == null ? "-" : cls.toFixed(3)}  TBT ${tbt == null ? "-" : Math.round(tbt) + " ms"}  (median of ${runs.length})`);
     const failed = new Set(runs.flatMap((r) => Object.values(r.audits).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary").map((a) => a.id)));
     if (failed.size) console.log(`  failed audits (any run): ${[...failed].join(", ")}`);
   ' "$path" "${reports[@]}"

@@ -31,7 +31,7 @@
 //              markers removed).
 //   cold       a new browser context (empty cache, service worker blocked);
 //              the search page is loaded and its index description fetched
-//              (ours: /search and meta.json; Pagefind: search.html,
+//              (ours: /search, the search worker and meta.json; Pagefind: search.html,
 //              pagefind.js and `pagefind.init()`); then the query is typed
 //              (ours: the whole query as one input event in
 //              #site-search-input; Pagefind: `pagefind.search(q)`) and the
@@ -394,13 +394,19 @@ async function oursCold(browser, origin, q, maxEnum) {
   const { context, page, problems } = ctx;
   await page.goto(`${origin}/search`, { waitUntil: "load", timeout: 120000 });
   await page.waitForFunction(
-    () => document.querySelector(".search-hint") && document.querySelector("main")?.getAttribute("aria-busy") !== "true" && performance.getEntriesByType("resource").some((e) => e.name.endsWith("/search/meta.json")),
+    // The hint shows once the search worker has read meta.json (its
+    // fetches are not in the page's resource timing, but in the net log).
+    () => document.querySelector(".search-hint") && document.querySelector("main")?.getAttribute("aria-busy") !== "true",
     null,
     { timeout: 120000, polling: 20 },
   );
   await page.waitForLoadState("networkidle");
   await ctx.net.settle();
-  const setup = ctx.net.log.filter((r) => r.url.endsWith("/search/meta.json")).reduce((s, r) => s + r.bytes, 0);
+  // The engine and its description, as Pagefind's setup counts its own
+  // JS, wasm and entry files: the search worker's JS and wasm, meta.json.
+  const setup = ctx.net.log
+    .filter((r) => r.url.endsWith("/search/meta.json") || /\/pufa-search-worker-[0-9a-f]+(_bg\.wasm|\.js)$/.test(r.url))
+    .reduce((s, r) => s + r.bytes, 0);
   const t = await page.evaluate(ourType, q);
   const none = { n: NaN, bytes: NaN, urls: [] };
   const shownReq = t.shown != null ? await between(ctx, t.t0, t.shown, "/data/") : none;

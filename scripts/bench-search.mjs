@@ -384,7 +384,51 @@ async function newPage(browser) {
   page.on("console", (m) => m.type() === "error" && !/favicon\.ico/.test(m.location()?.url ?? "") && problems.push(`console: ${m.text()} ${m.location()?.url ?? ""}`));
   context.on("requestfailed", (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
   context.on("response", (r) => r.status() >= 400 && !r.url().endsWith("/favicon.ico") && problems.push(`HTTP ${r.status()}: ${r.url()}`));
-  return { context, page, problems, net };
+  const worker = watchWorker(page);
+  return { context, page, problems, net, worker };
+}
+
+/** The search worker's own time per request: its `onmessage` and
+ *  `postMessage` wrapped once it has started, so the time a `find` spends
+ *  in the worker (from the message in to the answer out, both on the
+ *  worker's clock) can be told apart from the page's work around it. */
+function watchWorker(page) {
+  const state = { worker: null };
+  page.on("worker", async (w) => {
+    if (!/pufa-search-worker/.test(w.url())) return;
+    // The wasm installs the handler once it has loaded: try until then.
+    for (let i = 0; i < 600 && !state.worker; i++) {
+      const ok = await w
+        .evaluate(() => {
+          if (typeof self.onmessage !== "function") return false;
+          if (self.__benchLog) return true;
+          self.__benchLog = [];
+          const handler = self.onmessage;
+          self.onmessage = (e) => {
+            self.__benchLog.push(["in", performance.now(), /"id":(\d+)/.exec(String(e.data))?.[1]]);
+            handler(e);
+          };
+          const post = self.postMessage.bind(self);
+          self.postMessage = (m) => {
+            const text = String(m);
+            if (text.includes('"found"')) self.__benchLog.push(["found", performance.now(), /"id":(\d+)/.exec(text)?.[1]]);
+            post(m);
+          };
+          return true;
+        })
+        .catch(() => false);
+      if (ok) state.worker = w;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  /** ms in the worker of each `find` answered since the last call. */
+  state.drain = async () => {
+    if (!state.worker) return [];
+    const log = await state.worker.evaluate(() => self.__benchLog.splice(0)).catch(() => []);
+    const seen = new Map(log.filter((x) => x[0] === "in").map((x) => [x[2], x[1]]));
+    return log.filter((x) => x[0] === "found" && seen.has(x[2])).map((x) => x[1] - seen.get(x[2]));
+  };
+  return state;
 }
 
 /** Our app: one cold query, then its result set (in full up to maxEnum
@@ -437,6 +481,7 @@ async function oursCold(browser, origin, q, maxEnum) {
     context,
     page,
     net: ctx.net,
+    worker: ctx.worker,
     problems,
     setup,
     shownMs: t.shown != null ? t.shown - t.t0 : NaN,
@@ -456,6 +501,7 @@ async function oursTyping(ctx, queries, expected) {
   const times = [];
   const reqs = [];
   const afterNet = [];
+  const inWorker = [];
   const problems = [];
   await page
     .waitForFunction(() => [...document.querySelectorAll(".search-results .result-snippet")].every((x) => x.textContent.trim()), null, { timeout: 15000 })
@@ -473,12 +519,13 @@ async function oursTyping(ctx, queries, expected) {
         reqs.push(b.n);
         afterNet.push(t.shown - Math.max(t.t0, b.lastEnd));
       }
+      inWorker.push(...(await ctx.worker.drain()));
       const want = expected(prefix);
       const got = /(\d+)/.exec(t.count)?.[1];
       if (t.shown != null && want > 0 && Number(got) !== want) problems.push(`typing ${q}: ${prefix} showed "${t.count}", oracle ${want}`);
     }
   }
-  return { times, problems, reqs, afterNet };
+  return { times, problems, reqs, afterNet, inWorker };
 }
 
 /** Pagefind, in search.html: init (the "page already loaded" state). */
@@ -624,6 +671,8 @@ async function run(content, oursOrigin, pfOrigin, pfDir, buildJson) {
   const oursWarm = await oursTyping(lastOurs, warmQueries, expected);
   const oursRetype = await oursTyping(lastOurs, warmQueries, expected);
   notes.push(`ours: /data/ requests per keystroke before results show: warm median ${median(oursWarm.reqs)}, max ${Math.max(...oursWarm.reqs)}; retype median ${median(oursRetype.reqs)}, max ${Math.max(...oursRetype.reqs)}; ms from the last response to results shown: warm p50 ${median(oursWarm.afterNet).toFixed(1)} p95 ${quantile(oursWarm.afterNet, 0.95).toFixed(1)}, retype p50 ${median(oursRetype.afterNet).toFixed(1)} p95 ${quantile(oursRetype.afterNet, 0.95).toFixed(1)}`);
+  const ms = (a) => (a.length ? `p50 ${median(a).toFixed(2)} p95 ${quantile(a, 0.95).toFixed(2)} (${a.length} answers)` : "not measured (the worker was not seen)");
+  notes.push(`ours: ms a search spends in the worker (message in to answer out; on first typing it includes the fetches): warm ${ms(oursWarm.inWorker)}; retype ${ms(oursRetype.inWorker)}`);
   ours.problems.push(...oursWarm.problems, ...oursRetype.problems, ...lastOurs.problems.filter((p) => !ours.problems.includes(p)));
   await lastOurs.context.close();
 

@@ -33,17 +33,26 @@ use crate::state::{load_page, use_part_busy, Edition, SharedEdition};
 
 /// Article texts kept for snippets in the session, at most.
 const KEEP_TEXTS: usize = 300;
+/// Snippets kept in the session, at most.
+const KEEP_SNIPPETS: usize = 1000;
+
+/// A snippet's key: data version, article, the words marked.
+type SnippetKey = (String, String, Vec<String>);
 
 thread_local! {
-    /// Article texts fetched for snippets: typing shows many of the same
-    /// results again.
-    static TEXTS: RefCell<HashMap<String, Rc<String>>> = RefCell::new(HashMap::new());
+    /// Article texts fetched for snippets, by data version and article:
+    /// typing shows many of the same results again.
+    static TEXTS: RefCell<HashMap<(String, String), Rc<String>>> = RefCell::new(HashMap::new());
+    /// Snippets the worker made: retyping, paging back and Back from an
+    /// article show them at once, without asking again.
+    static SNIPPETS: RefCell<HashMap<SnippetKey, Vec<Segment>>> = RefCell::new(HashMap::new());
 }
 
 /// An article's text for its snippet, fetched once per session (the same
 /// file opening the result reads, so it is then cached).
 async fn text(edition: &Edition, id: &str) -> Option<Rc<String>> {
-    if let Some(t) = TEXTS.with(|t| t.borrow().get(id).cloned()) {
+    let key = (edition.version.version.clone(), id.to_string());
+    if let Some(t) = TEXTS.with(|t| t.borrow().get(&key).cloned()) {
         return Some(t);
     }
     let article = api::article(edition, id).await.ok().flatten()?;
@@ -59,9 +68,40 @@ async fn text(edition: &Edition, id: &str) -> Option<Rc<String>> {
         if t.len() > KEEP_TEXTS {
             t.clear();
         }
-        t.insert(id.to_string(), text.clone());
+        t.insert(key, text.clone());
     });
     Some(text)
+}
+
+/// The snippet of article `id` with `marks` marked: made once per session
+/// by the worker, which has the folding tables.
+async fn snippet_of(edition: &Edition, id: &str, marks: &[String]) -> Option<Vec<Segment>> {
+    let key = (
+        edition.version.version.clone(),
+        id.to_string(),
+        marks.to_vec(),
+    );
+    if let Some(s) = SNIPPETS.with(|s| s.borrow().get(&key).cloned()) {
+        return Some(s);
+    }
+    let text = text(edition, id).await?;
+    let what = What::Snippet {
+        text: text.to_string(),
+        marks: marks.to_vec(),
+    };
+    let Ok(Answer::Snippet { segments }) =
+        search_worker::ask(&edition.version.version, what).await
+    else {
+        return None;
+    };
+    SNIPPETS.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() > KEEP_SNIPPETS {
+            s.clear();
+        }
+        s.insert(key, segments.clone());
+    });
+    Some(segments)
 }
 
 /// What the worker answered that is not what was asked: a protocol slip,
@@ -384,17 +424,7 @@ fn ResultItem(edition: SharedEdition, card: Card, marks: Vec<String>) -> impl In
     let channel_name = edition.catalog.channel_name(&entry.channel).to_string();
     let snippet = LocalResource::new(move || {
         let (edition, id, marks) = (edition.clone(), id.clone(), marks.clone());
-        async move {
-            let text = text(&edition, &id).await?;
-            let what = What::Snippet {
-                text: text.to_string(),
-                marks,
-            };
-            match search_worker::ask(&edition.version.version, what).await {
-                Ok(Answer::Snippet { segments }) => Some(segments),
-                _ => None,
-            }
-        }
+        async move { snippet_of(&edition, &id, &marks).await }
     });
     let snippet_view = move || {
         snippet

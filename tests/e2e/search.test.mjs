@@ -222,6 +222,44 @@ test("quoted phrases and Latin words", async () => {
   assert.ok((await titles(page)).some((t) => t.includes("APP")));
 });
 
+test("Back from a result shows the list with its snippets at once, without making them again", async () => {
+  const page = await h.page();
+  // Count the snippets the page asks the search worker to make.
+  await page.addInitScript(() => {
+    window.snippetAsks = 0;
+    const Original = window.Worker;
+    window.Worker = function (url, options) {
+      const worker = new Original(url, options);
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message) => {
+        if (String(message).includes('"snippet"')) window.snippetAsks += 1;
+        post(message);
+      };
+      return worker;
+    };
+  });
+  await page.goto(h.url("/search?q=" + encodeURIComponent("普法")));
+  await ready(page);
+  const snippets = () => page.locator(".search-results .result-snippet").allInnerTexts();
+  const allShown = () => [...document.querySelectorAll(".search-results .result-snippet")].every((p) => p.textContent.trim());
+  await page.waitForFunction(allShown);
+  const before = await snippets();
+  assert.ok(before.length >= 10);
+  assert.ok(await page.evaluate(() => window.snippetAsks) >= 10);
+
+  await page.locator(".search-results .result-title").first().click();
+  await page.waitForURL((url) => url.pathname.startsWith("/article/"));
+  await ready(page);
+  await page.evaluate(() => (window.snippetAsks = 0));
+  await page.goBack();
+  await page.waitForURL((url) => url.pathname === "/search");
+  await ready(page);
+  await page.waitForFunction(allShown);
+  assert.deepEqual(await snippets(), before);
+  assert.equal(await page.evaluate(() => window.snippetAsks), 0);
+  assert.deepEqual(page.problems, []);
+});
+
 test("words with & % # + and spaces survive paging, filters, reload and Back", async () => {
   const page = await h.page();
   await page.goto(h.url("/"));

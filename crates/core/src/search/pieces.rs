@@ -183,7 +183,22 @@ impl<'a, 'f> Reader<'a, 'f> {
         self.at >= self.data.len()
     }
 
+    /// Most numbers of the index (differences of positions and of article
+    /// numbers) fit in one byte: that case is read inline, the rest by
+    /// [`Reader::varint_long`].
+    #[inline]
     fn varint(&mut self) -> Result<u64, DataError> {
+        match self.data.get(self.at) {
+            Some(&b) if b < 0x80 => {
+                self.at += 1;
+                Ok(u64::from(b))
+            }
+            _ => self.varint_long(),
+        }
+    }
+
+    #[inline(never)]
+    fn varint_long(&mut self) -> Result<u64, DataError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = *self.data.get(self.at).ok_or_else(|| self.broken())?;
@@ -196,12 +211,14 @@ impl<'a, 'f> Reader<'a, 'f> {
         Err(self.broken())
     }
 
+    #[inline]
     fn u32(&mut self) -> Result<u32, DataError> {
         u32::try_from(self.varint()?).map_err(|_| self.broken())
     }
 
     /// The next number of an ascending list stored as differences from
     /// the one before (the first from 0).
+    #[inline]
     fn after(&mut self, prev: u32) -> Result<u32, DataError> {
         let d = self.u32()?;
         prev.checked_add(d).ok_or_else(|| self.broken())
@@ -902,6 +919,8 @@ fn verify(
         }
     }
     let mut out = Vec::new();
+    // Per cover pair, the positions in the article at hand.
+    let mut at: Vec<(u32, &[u32])> = Vec::with_capacity(lists.len());
     for &d in docs {
         for (_, p, _, c) in lists.iter_mut() {
             while *c < p.docs.len() && p.docs[*c] < d {
@@ -911,16 +930,43 @@ fn verify(
         if lists.iter().any(|(_, p, _, c)| p.docs.get(*c) != Some(&d)) {
             continue;
         }
-        let (first, rest) = lists.split_at(1);
-        let found = first[0].2.of(first[0].3).iter().any(|&start| {
-            rest.iter()
-                .all(|(off, _, f, c)| f.of(*c).binary_search(&start.saturating_add(*off)).is_ok())
-        });
-        if found {
+        at.clear();
+        at.extend(lists.iter().map(|(off, _, f, c)| (*off, f.of(*c))));
+        if starts_together(&mut at) {
             out.push(d);
         }
     }
     Ok(out)
+}
+
+/// Whether some start `s` has every pair `(off, positions)` at `s + off`.
+/// The pair with the fewest positions proposes the starts, in ascending
+/// order, and each other list is walked once alongside (a common pair such
+/// as 人民 may sit hundreds of times in a statute; the rarer one decides).
+fn starts_together(at: &mut [(u32, &[u32])]) -> bool {
+    let Some(lead) = (0..at.len()).min_by_key(|&i| at[i].1.len()) else {
+        return false;
+    };
+    at.swap(0, lead);
+    let ((lead_off, lead_pos), rest) = at.split_first_mut().expect("not empty");
+    'starts: for &p in *lead_pos {
+        let Some(start) = p.checked_sub(*lead_off) else {
+            continue;
+        };
+        for (off, pos) in rest.iter_mut() {
+            let want = start.saturating_add(*off);
+            // Later starts want later positions: what is passed is dropped.
+            let skip = pos.partition_point(|&x| x < want);
+            *pos = &pos[skip..];
+            match pos.first() {
+                None => return false,
+                Some(&x) if x != want => continue 'starts,
+                Some(_) => {}
+            }
+        }
+        return true;
+    }
+    false
 }
 
 fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -1321,6 +1367,28 @@ impl IndexBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn starts_together_finds_the_one_common_start_whichever_pair_leads() {
+        // "ABCDE": pairs at offsets 0 (AB), 2 (CD), 3 (DE).
+        let ab: &[u32] = &[0, 7, 20, 40];
+        let cd: &[u32] = &[9, 22];
+        let de: &[u32] = &[10, 23, 50];
+        // Starts 7 (AB 7, CD 9, DE 10) and 20 (AB 20, CD 22, DE 23).
+        assert!(starts_together(&mut [(0, ab), (2, cd), (3, de)]));
+        assert!(starts_together(&mut [(3, de), (0, ab), (2, cd)]));
+        // Without AB at 7 or 20, CD and DE still agree, but AB does not.
+        let ab: &[u32] = &[0, 40];
+        assert!(!starts_together(&mut [(0, ab), (2, cd), (3, de)]));
+        // The leading pair (fewest positions) sits before its offset: no
+        // start below zero is tried.
+        let x: &[u32] = &[1];
+        let y: &[u32] = &[0, 1, 2, 3, 4, 5];
+        assert!(!starts_together(&mut [(0, y), (2, x)]));
+        assert!(starts_together(&mut [(0, y), (1, x)]));
+        // A pair in the article with no positions: no match.
+        assert!(!starts_together(&mut [(0, y), (2, &[])]));
+    }
 
     #[test]
     fn cover_pairs_reach_every_character() {

@@ -89,8 +89,7 @@ async fn snippet_of(edition: &Edition, id: &str, marks: &[String]) -> Option<Vec
         text: text.to_string(),
         marks: marks.to_vec(),
     };
-    let Ok(Answer::Snippet { segments }) =
-        search_worker::ask(&edition.version.version, what).await
+    let Ok(Answer::Snippet { segments }) = search_worker::ask(&edition.version.version, what).await
     else {
         return None;
     };

@@ -174,29 +174,43 @@ fn Search(edition: SharedEdition, about: Arc<About>) -> impl IntoView {
     // `<main>` is busy from the moment the words change until their
     // results are on screen; an answer overtaken by newer words is dropped
     // and does not end the busy state.
+    // The busy state ends once the answer is drawn, not when it arrives:
+    // in between, `<main>` would say it is done while still showing the
+    // previous words' results (or none).
     let busy = use_part_busy();
-    let latest = Arc::new(AtomicU64::new(0));
+    let asked = Arc::new(AtomicU64::new(0));
+    let answered = Arc::new(AtomicU64::new(0));
     on_cleanup(move || busy.set(false));
-    let results = LocalResource::new(move || {
-        let edition = for_results.clone();
-        let p = params.get();
-        busy.set(true);
-        let latest = latest.clone();
-        let mine = latest.fetch_add(1, Ordering::SeqCst) + 1;
-        async move {
-            let found = find(edition, p).await;
-            if latest.load(Ordering::SeqCst) == mine {
-                busy.set(false);
+    let results = {
+        let (asked, answered) = (asked.clone(), answered.clone());
+        LocalResource::new(move || {
+            let edition = for_results.clone();
+            let p = params.get();
+            busy.set(true);
+            let answered = answered.clone();
+            let mine = asked.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                let found = find(edition, p).await;
+                answered.store(mine, Ordering::SeqCst);
+                found
             }
-            found
-        }
-    });
+        })
+    };
     let retry = move || results.refetch();
     let for_items = edition.clone();
     let shown = move || {
         let edition = for_items.clone();
+        let (asked, answered) = (asked.clone(), answered.clone());
         Suspend::new(async move {
-            match results.await {
+            let result = results.await;
+            let drawn = answered.load(Ordering::SeqCst);
+            // Effects run once the view below is in the page.
+            Effect::new(move |_| {
+                if asked.load(Ordering::SeqCst) == drawn {
+                    busy.set(false);
+                }
+            });
+            match result {
                 Ok(None) => view! { <EmptyQuery/> }.into_any(),
                 Ok(Some(r)) => view! { <ResultList edition=edition results=r/> }.into_any(),
                 Err(AppError::NotCached { .. }) => {

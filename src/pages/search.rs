@@ -5,9 +5,11 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::thread::LocalKey;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -63,13 +65,7 @@ async fn text(edition: &Edition, id: &str) -> Option<Rc<String>> {
         .map(|b| b.text().into_owned())
         .collect();
     let text = Rc::new(body.join(" "));
-    TEXTS.with(|t| {
-        let mut t = t.borrow_mut();
-        if t.len() > KEEP_TEXTS {
-            t.clear();
-        }
-        t.insert(key, text.clone());
-    });
+    remember(&TEXTS, KEEP_TEXTS, key, text.clone());
     Some(text)
 }
 
@@ -93,14 +89,25 @@ async fn snippet_of(edition: &Edition, id: &str, marks: &[String]) -> Option<Vec
     else {
         return None;
     };
-    SNIPPETS.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.len() > KEEP_SNIPPETS {
-            s.clear();
-        }
-        s.insert(key, segments.clone());
-    });
+    remember(&SNIPPETS, KEEP_SNIPPETS, key, segments.clone());
     Some(segments)
+}
+
+/// Keep `value` in a session cache of about `keep` entries at most; past
+/// that the cache starts again empty.
+fn remember<K: Eq + Hash, V>(
+    cache: &'static LocalKey<RefCell<HashMap<K, V>>>,
+    keep: usize,
+    key: K,
+    value: V,
+) {
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > keep {
+            c.clear();
+        }
+        c.insert(key, value);
+    });
 }
 
 /// What the worker answered that is not what was asked: a protocol slip,
@@ -172,11 +179,9 @@ fn Search(edition: SharedEdition, about: Arc<About>) -> impl IntoView {
     let params = use_search_params();
     let for_results = edition.clone();
     // `<main>` is busy from the moment the words change until their
-    // results are on screen; an answer overtaken by newer words is dropped
-    // and does not end the busy state.
-    // The busy state ends once the answer is drawn, not when it arrives:
-    // in between, `<main>` would say it is done while still showing the
-    // previous words' results (or none).
+    // results are drawn (not merely received: in between it would say it
+    // is done over the previous words' results, or none); an answer
+    // overtaken by newer words does not end the busy state.
     let busy = use_part_busy();
     let asked = Arc::new(AtomicU64::new(0));
     let answered = Arc::new(AtomicU64::new(0));

@@ -69,81 +69,86 @@ pub const IN_FLIGHT: usize = 2;
 
 /// The one script of every API request (and of every batch of views).
 ///
-/// ARGV 1 rate per second, 2 burst, 3 a bucket's expiry in ms, 4 the mode.
-/// Each request first takes a token from its client's bucket, in Redis's
-/// own time (milliseconds), so that the clocks of the instances do not
-/// matter (`replicate_commands` lets Redis before 5 write after `TIME`;
-/// later versions always may); `wait` is then 0, or the milliseconds until
-/// a token is free, and nothing else is done for that request.
+/// ARGV 1 rate per second, 2 burst, 3 the mode. Each request first takes a
+/// token from its client's bucket, in Redis's own time (microseconds), so
+/// that the clocks of the instances do not matter (`replicate_commands`
+/// lets Redis before 5 write after `TIME`; later versions always may);
+/// `wait` is then 0, or the milliseconds until a token is free, and
+/// nothing else is done for that request.
+///
+/// The bucket is kept as the generic cell rate algorithm keeps it: one
+/// number, the time at which the bucket will be full again (`tat`). Taking
+/// a token moves it on by one token's time (`1 / rate`); a token is free
+/// while that leaves `tat` no more than `burst` tokens' time ahead of now.
+/// This is the token bucket of `rate.rs` exactly, in one `GET` and one
+/// `SET … PX` (the key expires when the bucket is full again), where a
+/// hash of tokens and time took three commands; a refused request writes
+/// nothing. A bucket key of another type (a hash left by an older version)
+/// reads as a full bucket and is replaced.
 ///
 /// - `count`, views: KEYS 1 the views hash, then per view its bucket and
-///   its repeat-view mark; ARGV 5 the window in ms (`0`: no window), 6… per
-///   view its id. Answers `wait, counted, live` per view: the mark is set
-///   with `NX`; if it was already there (a repeat) the live count is read,
-///   not counted; else the view is added and the new count answered,
-///   counted. Should `HINCRBY` fail (a field that is not a number), the mark
-///   is removed again and the view answers `-1, 0, 0`: nothing is counted
-///   and a retry may count.
-/// - `read`: KEYS 1 the views hash, 2 the bucket; ARGV 5… ids. Answers
+///   its repeat-view mark; ARGV 4 the window in ms (`0`: no window), 5…
+///   per view its id. Answers `wait, counted, live` per view: the mark is
+///   set with `NX`; if it was already there (a repeat) the live count is
+///   read, not counted; else the view is added and the new count answered,
+///   counted. Should `HINCRBY` fail (a field that is not a number), the
+///   mark is removed again and the view answers `-1, 0, 0`: nothing is
+///   counted and a retry may count.
+/// - `read`: KEYS 1 the views hash, 2 the bucket; ARGV 4… ids. Answers
 ///   `{wait}` over the rate, else `{0, 0, live…}` (`nil` for none yet).
 /// - `rate`: KEYS as `read`; only the token: `{wait}`.
 pub const SCRIPT: &str = r"
 if redis.replicate_commands then redis.replicate_commands() end
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
+local step = 1000000 / tonumber(ARGV[1])
+local ahead = tonumber(ARGV[2]) * step
 local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local function take(key)
-  local saved = redis.call('HMGET', key, 'tokens', 'at')
-  local tokens = tonumber(saved[1])
-  local at = tonumber(saved[2])
-  if tokens == nil or at == nil then
-    tokens = burst
-    at = now
+  local tat = tonumber(redis.pcall('GET', key))
+  if tat == nil or tat < now then
+    tat = now
   end
-  tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
-  local wait = 0
-  if tokens >= 1 then
-    tokens = tokens - 1
-  else
-    wait = math.ceil((1 - tokens) * 1000 / rate)
+  tat = tat + step
+  local over = tat - now - ahead
+  if over > 0 then
+    return math.ceil(over / 1000)
   end
-  redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
-  redis.call('PEXPIRE', key, ARGV[3])
-  return wait
+  redis.call('SET', key, string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000))
+  return 0
 end
-local mode = ARGV[4]
+local mode = ARGV[3]
 if mode == 'count' then
-  local window = ARGV[5]
+  local window = ARGV[4]
   local out = {}
-  for i = 6, #ARGV do
-    local bucket = KEYS[2 * (i - 5)]
-    local mark = KEYS[2 * (i - 5) + 1]
-    local id = ARGV[i]
+  local n = 0
+  for i = 5, #ARGV do
+    local bucket = KEYS[2 * (i - 4)]
+    local mark = KEYS[2 * (i - 4) + 1]
     local wait = take(bucket)
     if wait > 0 then
-      out[#out + 1] = wait
-      out[#out + 1] = 0
-      out[#out + 1] = 0
+      out[n + 1] = wait
+      out[n + 2] = 0
+      out[n + 3] = 0
     elseif window ~= '0' and not redis.call('SET', mark, '1', 'NX', 'PX', window) then
-      out[#out + 1] = 0
-      out[#out + 1] = 0
-      out[#out + 1] = redis.call('HGET', KEYS[1], id)
+      out[n + 1] = 0
+      out[n + 2] = 0
+      out[n + 3] = redis.call('HGET', KEYS[1], ARGV[i])
     else
-      local live = redis.pcall('HINCRBY', KEYS[1], id, 1)
+      local live = redis.pcall('HINCRBY', KEYS[1], ARGV[i], 1)
       if type(live) == 'table' and live.err then
         if window ~= '0' then
           redis.call('DEL', mark)
         end
-        out[#out + 1] = -1
-        out[#out + 1] = 0
-        out[#out + 1] = 0
+        out[n + 1] = -1
+        out[n + 2] = 0
+        out[n + 3] = 0
       else
-        out[#out + 1] = 0
-        out[#out + 1] = 1
-        out[#out + 1] = live
+        out[n + 1] = 0
+        out[n + 2] = 1
+        out[n + 3] = live
       end
     end
+    n = n + 3
   end
   return out
 end
@@ -151,8 +156,8 @@ local wait = take(KEYS[2])
 if wait > 0 then
   return {wait}
 end
-if mode == 'read' and #ARGV >= 5 then
-  local live = redis.call('HMGET', KEYS[1], unpack(ARGV, 5))
+if mode == 'read' and #ARGV >= 4 then
+  local live = redis.call('HMGET', KEYS[1], unpack(ARGV, 4))
   return {0, 0, unpack(live)}
 end
 return {0, 0}
@@ -177,10 +182,9 @@ struct Shared {
     url: RedisUrl,
     /// The script's SHA-1, as `SCRIPT LOAD` answered it.
     sha: String,
-    /// ARGV 1–3 and the window, as sent.
+    /// ARGV 1–2 and the window, as sent.
     rate: String,
     burst: String,
-    bucket_ttl: String,
     window: String,
 }
 
@@ -206,9 +210,6 @@ impl RedisLimits {
         for _ in 0..CONNECTIONS {
             conns.push(connect_for_handlers(url).await?);
         }
-        let refill = Duration::try_from_secs_f64(f64::from(burst) / rate)
-            .unwrap_or(Duration::from_secs(86_400))
-            .min(Duration::from_secs(86_400));
         let mut shared = Shared {
             conns,
             next: AtomicUsize::new(0),
@@ -216,9 +217,6 @@ impl RedisLimits {
             sha: String::new(),
             rate: rate.to_string(),
             burst: burst.to_string(),
-            // How long an untouched bucket lives: until it would be full
-            // again.
-            bucket_ttl: millis(refill + Duration::from_secs(1)).to_string(),
             window: if window.is_zero() {
                 "0".to_string()
             } else {
@@ -385,7 +383,6 @@ impl Shared {
             .arg(keys)
             .arg(&self.rate)
             .arg(&self.burst)
-            .arg(&self.bucket_ttl)
             .arg(args);
         let call = async {
             match cmd.query_async::<Vec<Option<i64>>>(&mut conn).await {

@@ -351,6 +351,18 @@ fn redis_and_db_together_are_refused() {
 
 /// Every key matching `pattern` with its remaining time to live in ms (-1:
 /// none).
+/// Writes Redis has taken since its last save (`rdb_changes_since_last_save`).
+fn writes(redis: &RedisServer) -> u64 {
+    let info: String = redis::cmd("INFO")
+        .arg("persistence")
+        .query(&mut redis.connection())
+        .expect("INFO");
+    info.lines()
+        .find_map(|line| line.strip_prefix("rdb_changes_since_last_save:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("rdb_changes_since_last_save")
+}
+
 fn keys_with_ttl(redis: &RedisServer, pattern: &str) -> Vec<(String, i64)> {
     let mut conn = redis.connection();
     let keys: Vec<String> = redis::cmd("KEYS")
@@ -467,12 +479,16 @@ async fn the_rate_limit_is_shared_between_instances() {
         let posted = servers[n % 2].view("alpha", "203.0.113.1").await;
         assert_eq!(posted.status, StatusCode::OK, "request {n}: {posted:?}");
     }
-    // Each instance alone would allow 4; together they allowed 4.
+    // Each instance alone would allow 4; together they allowed 4. A
+    // refused request writes nothing to Redis (nor to its append-only
+    // file), so a client hammering while limited costs Redis no disk.
+    let before = writes(&redis);
     for server in servers {
         let limited = server.view("alpha", "203.0.113.1").await;
         assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{limited:?}");
         assert_eq!(limited.body["error"], "rate_limited");
     }
+    assert_eq!(writes(&redis), before);
     let response = b
         .http
         .post(format!("{}/api/views/alpha", b.url))
@@ -771,4 +787,48 @@ async fn simultaneous_views_in_one_batch_keep_the_limits() {
         }
     }
     assert_eq!(redis.views(), views(&stored));
+}
+
+/// An instance of this version started beside (or after) one of the
+/// previous version finds that version's rate-limit buckets, which were
+/// hashes: it reads them as full buckets and replaces them, rather than
+/// answering 503 to their readers until they expire.
+#[tokio::test]
+async fn buckets_left_by_the_previous_version_do_not_break_a_reader() {
+    let Some(redis) = RedisServer::start("buckets_left_by_the_previous_version") else {
+        return;
+    };
+    let client = pufa_counter::client::ClientKey::from_ip("203.0.113.7".parse().expect("ip"));
+    let bucket = pufa_counter::redis_limits::rate_key(client);
+    let mut conn = redis.connection();
+    let _: () = redis::cmd("HSET")
+        .arg(&bucket)
+        .arg("tokens")
+        .arg("0.5")
+        .arg("at")
+        .arg("1")
+        .query(&mut conn)
+        .expect("HSET");
+    let sandbox = Sandbox::new();
+    let server = sandbox
+        .start_redis(
+            &redis.url(),
+            &["--trust-proxy", "--rate", "1", "--burst", "2"],
+        )
+        .await;
+    let first = server.view("alpha", "203.0.113.7").await;
+    assert_eq!(first.status, StatusCode::OK, "{first:?}");
+    assert!(first.counted());
+    // Now an ordinary bucket, with one token of the two left.
+    let kind: String = redis::cmd("TYPE")
+        .arg(&bucket)
+        .query(&mut conn)
+        .expect("TYPE");
+    assert_eq!(kind, "string");
+    assert_eq!(
+        server.view("beta", "203.0.113.7").await.status,
+        StatusCode::OK
+    );
+    let third = server.view("gamma-2_x", "203.0.113.7").await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS, "{third:?}");
 }

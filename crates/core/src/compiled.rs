@@ -84,6 +84,7 @@ pub struct Entry {
     pub id: String,
     pub title: String,
     pub channel: String,
+    #[serde(deserialize_with = "crate::date::deserialize_rfc3339")]
     pub published: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sample: bool,

@@ -79,6 +79,28 @@ pub fn parse_published(text: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text).ok()
 }
 
+/// Reads an RFC 3339 time for serde, as the compiled data writes it.
+/// chrono's own `Deserialize` goes through its generic `FromStr`, which
+/// brings its format-string parser into every page's wasm; the RFC 3339
+/// reader it also has is a fraction of that.
+pub fn deserialize_rfc3339<'de, D>(de: D) -> Result<DateTime<FixedOffset>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Rfc3339;
+    impl serde::de::Visitor<'_> for Rfc3339 {
+        type Value = DateTime<FixedOffset>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an RFC 3339 time such as 2021-07-26T09:33:00+08:00")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            DateTime::parse_from_rfc3339(text)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(text), &self))
+        }
+    }
+    de.deserialize_str(Rfc3339)
+}
+
 /// `YYYY-M[M]-D[D] H[H]:MM` (whitespace between day and time).
 fn parse_minute(text: &str) -> Option<NaiveDateTime> {
     let (day, time) = text.split_once(char::is_whitespace)?;
@@ -107,6 +129,35 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn compiled_times_read_back_as_written() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Row {
+            #[serde(deserialize_with = "deserialize_rfc3339")]
+            at: DateTime<FixedOffset>,
+        }
+        // What chrono writes (offsets, UTC as Z, fractions) reads back equal.
+        for text in [
+            "2021-07-26T09:33:00+08:00",
+            "2021-07-26T01:33:00Z",
+            "2021-07-26T09:33:00.250+08:00",
+        ] {
+            let row = Row {
+                at: DateTime::parse_from_rfc3339(text).unwrap(),
+            };
+            let json = serde_json::to_string(&row).unwrap();
+            assert_eq!(serde_json::from_str::<Row>(&json).unwrap(), row, "{json}");
+        }
+        // A time that is not RFC 3339 is refused with what was expected.
+        let err = serde_json::from_str::<Row>(r#"{"at":"2021-07-26 09:33"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("2021-07-26 09:33") && err.contains("RFC 3339"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -349,20 +349,26 @@ fn redis_and_db_together_are_refused() {
     assert_no_database(&sandbox);
 }
 
-/// Every key matching `pattern` with its remaining time to live in ms (-1:
-/// none).
-/// Writes Redis has taken since its last save (`rdb_changes_since_last_save`).
-fn writes(redis: &RedisServer) -> u64 {
+/// What follows `prefix` on its line of `INFO <section>`, if any.
+fn info_after(redis: &RedisServer, section: &str, prefix: &str) -> Option<String> {
     let info: String = redis::cmd("INFO")
-        .arg("persistence")
+        .arg(section)
         .query(&mut redis.connection())
         .expect("INFO");
     info.lines()
-        .find_map(|line| line.strip_prefix("rdb_changes_since_last_save:"))
-        .and_then(|n| n.trim().parse().ok())
+        .find_map(|line| line.strip_prefix(prefix))
+        .map(|rest| rest.trim().to_string())
+}
+
+/// Writes Redis has taken since its last save (`rdb_changes_since_last_save`).
+fn writes(redis: &RedisServer) -> u64 {
+    info_after(redis, "persistence", "rdb_changes_since_last_save:")
+        .and_then(|n| n.parse().ok())
         .expect("rdb_changes_since_last_save")
 }
 
+/// Every key matching `pattern` with its remaining time to live in ms (-1:
+/// none).
 fn keys_with_ttl(redis: &RedisServer, pattern: &str) -> Vec<(String, i64)> {
     let mut conn = redis.connection();
     let keys: Vec<String> = redis::cmd("KEYS")
@@ -567,15 +573,10 @@ async fn a_publish_is_picked_up_with_redis() {
 /// Calls of `command` since the last `CONFIG RESETSTAT`, from `INFO
 /// commandstats` (0 when never called).
 fn command_calls(redis: &RedisServer, command: &str) -> u64 {
-    let info: String = redis::cmd("INFO")
-        .arg("commandstats")
-        .query(&mut redis.connection())
-        .expect("INFO");
-    let prefix = format!("cmdstat_{command}:calls=");
-    info.lines()
-        .find_map(|line| line.strip_prefix(&prefix))
-        .and_then(|rest| rest.split(',').next())
-        .map_or(0, |calls| calls.parse().expect("a number of calls"))
+    info_after(redis, "commandstats", &format!("cmdstat_{command}:calls=")).map_or(0, |rest| {
+        let calls = rest.split(',').next().unwrap_or_default();
+        calls.parse().expect("a number of calls")
+    })
 }
 
 /// With Redis every API request is one script run (one round trip): the
@@ -813,7 +814,8 @@ async fn buckets_left_by_the_previous_version_do_not_break_a_reader() {
     let server = sandbox
         .start_redis(
             &redis.url(),
-            &["--trust-proxy", "--rate", "1", "--burst", "2"],
+            // One token every 100 s: nothing refills during the test.
+            &["--trust-proxy", "--rate", "0.01", "--burst", "2"],
         )
         .await;
     let first = server.view("alpha", "203.0.113.7").await;

@@ -16,4 +16,45 @@
   } catch (e) {
     // Storage blocked (private mode, policy): default sizes.
   }
+
+  // On a pre-rendered page (src/boot.rs) the 字号 and 长辈模式 buttons are
+  // served here until the app takes over, so an early tap is not lost.
+  var SIZES = { "大": "large", "中": "", "小": "small" };
+  function boot() {
+    return document.querySelector("#boot[data-prerendered]");
+  }
+  function show(b) {
+    var font = root.getAttribute("data-font") || "";
+    var on = root.hasAttribute("data-elder");
+    b.querySelectorAll(".font-size").forEach(function (x) {
+      x.setAttribute("aria-pressed", SIZES[x.textContent.trim()] === font);
+    });
+    b.querySelectorAll(".elder-switch").forEach(function (x) {
+      x.setAttribute("aria-checked", on);
+      x.querySelector(".switch-state").textContent = on ? "开" : "关";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (boot()) show(boot());
+  });
+  document.addEventListener("click", function (ev) {
+    var b = boot();
+    var x = b && ev.target.closest(".reading-controls button");
+    if (!x || !b.contains(x)) return;
+    try {
+      if (x.classList.contains("font-size")) {
+        var size = SIZES[x.textContent.trim()];
+        if (size) root.setAttribute("data-font", size);
+        else root.removeAttribute("data-font");
+        if (size) localStorage.setItem("pufa.fontSize", size);
+        else localStorage.removeItem("pufa.fontSize");
+      } else if (x.classList.contains("elder-switch")) {
+        var on = root.toggleAttribute("data-elder");
+        localStorage.setItem("pufa.elder", on ? "1" : "0");
+      }
+    } catch (e) {
+      // Storage blocked: the choice lasts the visit.
+    }
+    show(b);
+  });
 })();

@@ -23,15 +23,16 @@ use crate::state::{provide_state, use_busy, use_edition, use_part_busy};
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_reading_prefs();
+    let prefs = provide_reading_prefs();
     provide_state();
     let busy = use_busy();
     let part_busy = use_part_busy();
     // On a pre-rendered page the app was drawn out of sight: it takes the
     // page over once its first page is there (see `crate::boot`).
     Effect::new(move |_| {
-        if !busy.get() {
-            crate::boot::take_over();
+        if !busy.get() && crate::boot::take_over() {
+            // The pre-rendered controls may have changed them meanwhile.
+            prefs.read_back();
         }
     });
     view! {

@@ -6,14 +6,17 @@
 //! first page is there (`<main>` no longer busy), [`take_over`] swaps the
 //! two in one step, before the next paint: the pre-rendered page goes, the
 //! app's identical page appears where it was, at the same scroll position,
-//! with focus on the same control. Nothing moves, so nothing jumps.
+//! with focus on the same control and the words typed in its search box.
+//! Nothing moves, so nothing jumps. Until then `public/prefs.js` makes the
+//! pre-rendered 字号 and 长辈模式 controls work; the app reads their choice
+//! back as it takes over.
 //!
 //! The plain shell (the search page, a page never pre-rendered, the service
 //! worker's offline copy) has a loading notice in `#boot` instead: the app
 //! is drawn into the body and the notice removed, as before.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
 use crate::dom::window;
 use crate::App;
@@ -75,27 +78,72 @@ fn focus_index(doc: &Document, root: &Element) -> Option<u32> {
     (0..all.length()).find(|&i| all.get(i).is_some_and(|n| n.is_same_node(Some(&active))))
 }
 
-/// Swap the pre-rendered page for the app's (once; later calls do nothing).
-pub fn take_over() {
-    let Some(doc) = document() else { return };
+/// Swap the pre-rendered page for the app's. Returns whether it did: only
+/// the first call on a pre-rendered page does anything.
+pub fn take_over() -> bool {
+    let Some(doc) = document() else { return false };
     let (Some(boot), Some(holder)) = (prerendered_boot(&doc), doc.get_element_by_id(HOLDER)) else {
-        return;
+        return false;
     };
-    let Some(win) = window() else { return };
+    let Some(win) = window() else { return false };
     let (x, y) = (win.scroll_x().unwrap_or(0.0), win.scroll_y().unwrap_or(0.0));
+    // The focused control by its id where it has one (the app may show a
+    // control the page had not, 大鼠标, before it), else by its place.
+    let focus_id = doc
+        .active_element()
+        .filter(|a| boot.contains(Some(a)))
+        .map(|a| a.id())
+        .filter(|id| !id.is_empty());
     let focus = focus_index(&doc, &boot);
+    // What the reader typed in the search box (the page's one text box).
+    let typed = boot
+        .query_selector("input[type=search][id]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|e| (e.id(), e.value()))
+        .filter(|(_, value)| !value.is_empty());
     let _ = holder.remove_attribute("hidden");
     boot.remove();
-    // The pre-rendered page's <head> tags: the app has its own by now.
-    if let Ok(tags) = doc.query_selector_all(&format!("head [{PRERENDERED}]")) {
+    // The pre-rendered page's <head> tags (marked with [`PRERENDERED`]):
+    // the app has its own by now.
+    if let Ok(tags) = doc.query_selector_all("head [data-prerendered]") {
         for i in 0..tags.length() {
             if let Some(el) = tags.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                 el.remove();
             }
         }
     }
-    let target = focus
-        .and_then(|i| holder.query_selector_all(FOCUSABLE).ok()?.get(i))
+    // With the page gone, an id names the app's element. What was typed goes
+    // into the app's box, announced as input so the app sees it.
+    let typed_into = typed.and_then(|(id, value)| {
+        Some((
+            doc.get_element_by_id(&id)?
+                .dyn_into::<HtmlInputElement>()
+                .ok()?,
+            value,
+        ))
+    });
+    if let Some((input, value)) = typed_into {
+        if input.value() != value {
+            input.set_value(&value);
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            if let Ok(ev) = web_sys::Event::new_with_event_init_dict("input", &init) {
+                let _ = input.dispatch_event(&ev);
+            }
+        }
+    }
+    let target = focus_id
+        .and_then(|id| doc.get_element_by_id(&id))
+        .or_else(|| {
+            holder
+                .query_selector_all(FOCUSABLE)
+                .ok()?
+                .get(focus?)?
+                .dyn_into()
+                .ok()
+        })
         .and_then(|n| n.dyn_into::<HtmlElement>().ok());
     if let Some(el) = target {
         // Focus without scrolling to it: the reader's scroll position wins.
@@ -106,4 +154,5 @@ pub fn take_over() {
     if x != 0.0 || y != 0.0 {
         win.scroll_to_with_x_and_y(x, y);
     }
+    true
 }

@@ -53,10 +53,9 @@ fn storage() -> Option<web_sys::Storage> {
     crate::dom::window()?.local_storage().ok().flatten()
 }
 
-/// Read the choices `prefs.js` already applied, and keep `<html>` and
-/// localStorage in step with later changes.
-pub fn provide_reading_prefs() -> ReadingPrefs {
-    let (font, elder, cursor) = match root() {
+/// The choices as `<html>` carries them.
+fn on_root() -> (FontSize, bool, bool) {
+    match root() {
         Some(r) => (
             match r.get_attribute("data-font").as_deref() {
                 Some("large") => FontSize::Large,
@@ -67,7 +66,24 @@ pub fn provide_reading_prefs() -> ReadingPrefs {
             r.get_attribute("data-cursor").as_deref() == Some("large"),
         ),
         None => (FontSize::Medium, false, false),
-    };
+    }
+}
+
+impl ReadingPrefs {
+    /// Take the choices from `<html>` again: on a pre-rendered page,
+    /// `prefs.js` serves the page's own controls until the app takes over.
+    pub fn read_back(self) {
+        let (font, elder, cursor) = on_root();
+        self.font.set(font);
+        self.elder.set(elder);
+        self.cursor.set(cursor);
+    }
+}
+
+/// Read the choices `prefs.js` already applied, and keep `<html>` and
+/// localStorage in step with later changes.
+pub fn provide_reading_prefs() -> ReadingPrefs {
+    let (font, elder, cursor) = on_root();
     let prefs = ReadingPrefs {
         font: RwSignal::new(font),
         elder: RwSignal::new(elder),

@@ -1,7 +1,8 @@
 // Pre-rendered pages (issue #11): with JavaScript off, a reader reads the
 // seed article, a list page and home in full and follows their links; with
 // JavaScript on, the app takes the page over without moving anything, and
-// keeps the reader's scroll position and focus.
+// keeps the reader's scroll position, focus and typed words; before it has started,
+// the pre-rendered 字号 and 长辈模式 buttons already work.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -119,6 +120,66 @@ test("the app takes over a pre-rendered page without a shift, keeping scroll and
   assert.equal(await page.evaluate(() => document.documentElement.dataset.font), "large");
   assert.deepEqual(page.problems, []);
   await page.context().close();
+});
+
+test("before the app has started, the pre-rendered 字号 and 长辈模式 work and typed words are kept", async () => {
+  const page = await h.page();
+  // Hold the app's code back: the reader acts on the pre-rendered page.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  await page.waitForSelector("#boot[data-prerendered]");
+  const controls = page.locator("#boot .reading-controls");
+  const pressed = async (root) =>
+    root.locator(".font-size").evaluateAll((bs) => bs.filter((b) => b.getAttribute("aria-pressed") === "true").map((b) => b.textContent.trim()));
+  assert.deepEqual(await pressed(controls), ["中"]);
+
+  await controls.getByRole("button", { name: "大号字" }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.font), "large", "the text grew at once");
+  assert.deepEqual(await pressed(controls), ["大"]);
+  const elder = controls.getByRole("switch", { name: /长辈模式/ });
+  await elder.click();
+  assert.equal(await elder.getAttribute("aria-checked"), "true");
+  assert.equal(await page.evaluate(() => document.documentElement.hasAttribute("data-elder")), true);
+
+  const box = page.locator("#boot #site-search-input");
+  await box.fill("宪法 宣传");
+  assert.equal(await page.locator("#app").count(), 0, "the app has not started yet");
+  release();
+  await ready(page);
+
+  // The app agrees with what the reader chose, and has the words, the
+  // focus, and the caret after the words to type on.
+  const app = page.locator("#app .reading-controls");
+  assert.deepEqual(await pressed(app), ["大"]);
+  assert.equal(await app.getByRole("switch", { name: /长辈模式/ }).getAttribute("aria-checked"), "true");
+  assert.equal(await app.getByRole("switch", { name: /大鼠标/ }).isVisible(), true, "the app shows 长辈模式's own switch");
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.font), "large");
+  const focused = await page.evaluate(() => ({
+    id: document.activeElement.id,
+    inApp: !!document.activeElement.closest("#app"),
+    value: document.activeElement.value,
+    caret: document.activeElement.selectionStart,
+  }));
+  assert.deepEqual(focused, { id: "site-search-input", inApp: true, value: "宪法 宣传", caret: 5 });
+  // The app knows the words: Enter searches for them.
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => url.pathname.endsWith("/search") && url.searchParams.get("q") === "宪法 宣传");
+
+  // The choice lasts: the next page starts large, its controls say so.
+  const next = await h.page({ javaScriptEnabled: true, storageState: await page.context().storageState() });
+  await next.route(/_bg\.wasm$/, () => {});
+  await next.goto(h.url(`/article/${SEED_ID}`));
+  await next.waitForSelector("#boot[data-prerendered]");
+  assert.equal(await next.evaluate(() => document.documentElement.dataset.font), "large");
+  assert.deepEqual(await pressed(next.locator("#boot .reading-controls")), ["大"]);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+  await next.context().close();
 });
 
 test("a not-found URL gets the pre-rendered 页面未找到, and the app agrees", async () => {

@@ -17,8 +17,9 @@
     // Storage blocked (private mode, policy): default sizes.
   }
 
-  // On a pre-rendered page (src/boot.rs) the 字号 and 长辈模式 buttons are
-  // served here until the app takes over, so an early tap is not lost.
+  // A pre-rendered page stays plain HTML until the app, drawn out of sight,
+  // takes it over (src/boot.rs): the hidden app gets none of its clicks,
+  // and its 字号, 长辈模式, 跳到正文 and "/" are served here.
   var SIZES = { "大": "large", "中": "", "小": "small" };
   function boot() {
     return document.querySelector("#boot[data-prerendered]");
@@ -37,17 +38,28 @@
   document.addEventListener("DOMContentLoaded", function () {
     if (boot()) show(boot());
   });
-  document.addEventListener("click", function (ev) {
+  function activate(ev) {
     var b = boot();
-    var x = b && ev.target.closest(".reading-controls button");
-    if (!x || !b.contains(x)) return;
+    if (!b || !b.contains(ev.target)) return;
+    ev.stopImmediatePropagation();
+    if (ev.type !== "click") return;
+    var x = ev.target.closest(".reading-controls button, .skip-link");
+    if (!x) return;
+    if (x.classList.contains("skip-link")) {
+      ev.preventDefault();
+      b.querySelector("main").focus();
+      return;
+    }
     try {
       if (x.classList.contains("font-size")) {
         var size = SIZES[x.textContent.trim()];
-        if (size) root.setAttribute("data-font", size);
-        else root.removeAttribute("data-font");
-        if (size) localStorage.setItem("pufa.fontSize", size);
-        else localStorage.removeItem("pufa.fontSize");
+        if (size) {
+          root.setAttribute("data-font", size);
+          localStorage.setItem("pufa.fontSize", size);
+        } else {
+          root.removeAttribute("data-font");
+          localStorage.removeItem("pufa.fontSize");
+        }
       } else if (x.classList.contains("elder-switch")) {
         var on = root.toggleAttribute("data-elder");
         localStorage.setItem("pufa.elder", on ? "1" : "0");
@@ -56,5 +68,17 @@
       // Storage blocked: the choice lasts the visit.
     }
     show(b);
-  });
+  }
+  window.addEventListener("click", activate, true);
+  window.addEventListener("auxclick", activate, true);
+  window.addEventListener("keydown", function (ev) {
+    var b = boot();
+    if (!b || ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    ev.stopImmediatePropagation();
+    var box = b.querySelector("input[type=search]");
+    if (box && !/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
+      ev.preventDefault();
+      box.focus();
+    }
+  }, true);
 })();

@@ -27,6 +27,10 @@ const BOOT: &str = "boot";
 const HOLDER: &str = "app";
 /// What keyboard focus can rest on, in document order.
 const FOCUSABLE: &str = "a[href], button, input, select, textarea, [tabindex]";
+/// The same in the app, less what only the app shows (大鼠标, in a saved
+/// 长辈模式), so that the n-th of the page is the n-th of the app.
+const APP_FOCUSABLE: &str =
+    "a[href], button:not(.cursor-switch), input, select, textarea, [tabindex]";
 
 fn document() -> Option<Document> {
     window()?.document()
@@ -115,30 +119,22 @@ pub fn take_over() -> bool {
         }
     }
     // With the page gone, an id names the app's element. What was typed goes
-    // into the app's box, announced as input so the app sees it.
-    let typed_into = typed.and_then(|(id, value)| {
-        Some((
-            doc.get_element_by_id(&id)?
-                .dyn_into::<HtmlInputElement>()
-                .ok()?,
-            value,
-        ))
-    });
-    if let Some((input, value)) = typed_into {
-        if input.value() != value {
+    // into the app's box as it stands, without an input event: that would
+    // search at once (the box searches as the reader types), taking a reader
+    // who has since moved on to the results.
+    if let Some((id, value)) = typed {
+        if let Some(input) = doc
+            .get_element_by_id(&id)
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        {
             input.set_value(&value);
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            if let Ok(ev) = web_sys::Event::new_with_event_init_dict("input", &init) {
-                let _ = input.dispatch_event(&ev);
-            }
         }
     }
     let target = focus_id
         .and_then(|id| doc.get_element_by_id(&id))
         .or_else(|| {
             holder
-                .query_selector_all(FOCUSABLE)
+                .query_selector_all(APP_FOCUSABLE)
                 .ok()?
                 .get(focus?)?
                 .dyn_into()

@@ -157,12 +157,18 @@ pub fn SearchBox() -> impl IntoView {
         }
     };
     let open = move || suggestions.with(|s| !s.is_empty());
+    let input: NodeRef<Input> = NodeRef::new();
+    // The words in the box itself: on a pre-rendered page they may have been
+    // typed before the app took over (`crate::boot`), with no input event.
     let on_submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        search_for(text.get_untracked(), on_search_page.get_untracked());
+        let q = input
+            .get_untracked()
+            .map(|el| el.value())
+            .unwrap_or_else(|| text.get_untracked());
+        search_for(q, on_search_page.get_untracked());
     };
 
-    let input: NodeRef<Input> = NodeRef::new();
     // (Not when pre-rendering: there is no window to listen to.)
     let listen = crate::dom::window().is_some();
     let handle = listen.then(|| {

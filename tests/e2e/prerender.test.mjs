@@ -1,8 +1,8 @@
 // Pre-rendered pages (issue #11): with JavaScript off, a reader reads the
 // seed article, a list page and home in full and follows their links; with
 // JavaScript on, the app takes the page over without moving anything, and
-// keeps the reader's scroll position, focus and typed words; before it has started,
-// the pre-rendered 字号 and 长辈模式 buttons already work.
+// keeps the reader's scroll position, focus and typed words; before it has taken over,
+// the page's 字号 and 长辈模式 already work and its links are plain links.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -122,20 +122,29 @@ test("the app takes over a pre-rendered page without a shift, keeping scroll and
   await page.context().close();
 });
 
-test("before the app has started, the pre-rendered 字号 and 长辈模式 work and typed words are kept", async () => {
-  const page = await h.page();
-  // Hold the app's code back: the reader acts on the pre-rendered page.
+/** A page whose app starts but gets no data until `release()`: it stays
+ *  drawn out of sight behind the pre-rendered page (src/boot.rs). */
+async function heldBack() {
+  const page = await h.page({ serviceWorkers: "block" });
   let release;
   const held = new Promise((r) => (release = r));
-  await page.route(/_bg\.wasm$/, async (route) => {
+  await page.route(/\/data\//, async (route) => {
     await held;
-    await route.continue();
+    await route.continue().catch(() => {});
   });
   await page.goto(h.url(`/article/${SEED_ID}`));
   await page.waitForSelector("#boot[data-prerendered]");
+  // The app has started: its frame is drawn in the hidden holder.
+  await page.waitForSelector("#app[hidden] .reading-controls", { state: "attached" });
+  return { page, release };
+}
+
+const pressed = async (root) =>
+  root.locator(".font-size").evaluateAll((bs) => bs.filter((b) => b.getAttribute("aria-pressed") === "true").map((b) => b.textContent.trim()));
+
+test("before the app has taken over, the page's 字号 and 长辈模式 work, and typed words are kept", async () => {
+  const { page, release } = await heldBack();
   const controls = page.locator("#boot .reading-controls");
-  const pressed = async (root) =>
-    root.locator(".font-size").evaluateAll((bs) => bs.filter((b) => b.getAttribute("aria-pressed") === "true").map((b) => b.textContent.trim()));
   assert.deepEqual(await pressed(controls), ["中"]);
 
   await controls.getByRole("button", { name: "大号字" }).click();
@@ -148,12 +157,11 @@ test("before the app has started, the pre-rendered 字号 and 长辈模式 work 
 
   const box = page.locator("#boot #site-search-input");
   await box.fill("宪法 宣传");
-  assert.equal(await page.locator("#app").count(), 0, "the app has not started yet");
   release();
   await ready(page);
 
-  // The app agrees with what the reader chose, and has the words, the
-  // focus, and the caret after the words to type on.
+  // The app agrees with what the reader chose (it had started before the
+  // taps), and has the words and the focus, and has not searched by itself.
   const app = page.locator("#app .reading-controls");
   assert.deepEqual(await pressed(app), ["大"]);
   assert.equal(await app.getByRole("switch", { name: /长辈模式/ }).getAttribute("aria-checked"), "true");
@@ -163,15 +171,15 @@ test("before the app has started, the pre-rendered 字号 and 长辈模式 work 
     id: document.activeElement.id,
     inApp: !!document.activeElement.closest("#app"),
     value: document.activeElement.value,
-    caret: document.activeElement.selectionStart,
   }));
-  assert.deepEqual(focused, { id: "site-search-input", inApp: true, value: "宪法 宣传", caret: 5 });
-  // The app knows the words: Enter searches for them.
+  assert.deepEqual(focused, { id: "site-search-input", inApp: true, value: "宪法 宣传" });
+  assert.equal(new URL(page.url()).pathname, `/article/${SEED_ID}`, "still on the article");
+  // Enter searches for the words in the box.
   await page.keyboard.press("Enter");
   await page.waitForURL((url) => url.pathname.endsWith("/search") && url.searchParams.get("q") === "宪法 宣传");
 
   // The choice lasts: the next page starts large, its controls say so.
-  const next = await h.page({ javaScriptEnabled: true, storageState: await page.context().storageState() });
+  const next = await h.page({ storageState: await page.context().storageState() });
   await next.route(/_bg\.wasm$/, () => {});
   await next.goto(h.url(`/article/${SEED_ID}`));
   await next.waitForSelector("#boot[data-prerendered]");
@@ -180,6 +188,49 @@ test("before the app has started, the pre-rendered 字号 and 长辈模式 work 
   assert.deepEqual(page.problems, []);
   await page.context().close();
   await next.context().close();
+});
+
+test("before the app has taken over, the page's links are plain links and focus comes back to the same one", async () => {
+  const { page, release } = await heldBack();
+  // No request leaves 127.0.0.1: another site's page opens blank.
+  await page.context().route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+  // A link to another site opens it in a new tab as the HTML says; the
+  // hidden app's leave-site notice does not open out of sight and lock
+  // the page.
+  const popup = page.waitForEvent("popup");
+  await page.locator("#boot .friend-links a").first().click();
+  await (await popup).close();
+  assert.equal(await page.locator("dialog[open]").count(), 0, "no notice opened");
+  await page.locator("#boot .reading-controls").getByRole("button", { name: "小号字" }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.font), "small", "the page still answers");
+
+  // With 长辈模式 saved the app shows 大鼠标, which the page has not: focus
+  // still comes back to the same menu link, not to the one before it.
+  await page.locator("#boot .reading-controls").getByRole("switch", { name: /长辈模式/ }).click();
+  const menu = page.locator("#boot .channel-nav a").nth(2);
+  const menuText = (await menu.innerText()).trim();
+  await menu.focus();
+  release();
+  await ready(page);
+  assert.deepEqual(
+    await page.evaluate(() => ({ text: document.activeElement.textContent.trim(), inApp: !!document.activeElement.closest("#app") })),
+    { text: menuText, inApp: true },
+  );
+  await page.context().close();
+
+  // A link within the site, followed before the app takes over, loads that
+  // page as a link does, not the hidden app's half-loaded copy of it.
+  const second = await heldBack();
+  const nextLink = second.page.locator("#boot .prev-next .next a");
+  const nextTitle = (await nextLink.innerText()).trim();
+  await nextLink.click();
+  await second.page.waitForURL(/\/article\//);
+  await second.page.waitForSelector("#boot[data-prerendered] h1");
+  assert.equal((await second.page.locator("#boot h1").innerText()).trim(), nextTitle);
+  second.release();
+  await ready(second.page);
+  assert.equal((await second.page.locator("h1").innerText()).trim(), nextTitle);
+  await second.page.context().close();
 });
 
 test("a not-found URL gets the pre-rendered 页面未找到, and the app agrees", async () => {

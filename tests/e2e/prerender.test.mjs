@@ -36,6 +36,12 @@ test("without JavaScript the seed article reads in full, with its breadcrumb, ne
   assert.equal(await page.locator(".read-aloud").isVisible(), false);
   assert.ok(await page.locator(".site-footer a").count() > 0, "the footer's links are there");
   await page.screenshot({ path: join(SHOTS, "prerender-article-noscript.png"), fullPage: false });
+  // 跳到正文, the first Tab stop, stays on the page.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "skip-link");
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => url.hash === "#main");
+  assert.equal(new URL(page.url()).pathname, `/article/${SEED_ID}`);
 
   // 下一篇, then the breadcrumb, then page 2 of the list: all plain links.
   const next = page.locator(".prev-next .next a");

@@ -191,6 +191,13 @@ fn every_page_is_written_at_its_url_with_the_whole_text() {
         ["/", "/channel/pufa", "/channel/qu"]
     );
     assert_eq!(texts(&article, ".article-meta time"), ["2024-01-05 09:00"]);
+    // 跳到正文 stays on the page without JavaScript (not `#main` against
+    // the shell's <base>, which is the home page).
+    assert_eq!(
+        attrs(&article, ".skip-link", "href"),
+        [format!("{href}#main")]
+    );
+    assert_eq!(attrs(&home, ".skip-link", "href"), ["/#main"]);
     // 上一篇/下一篇 link to pages that exist as files too.
     for link in attrs(&article, ".prev-next a", "href") {
         let file = dist.join(format!("{}.html", link.trim_start_matches('/')));

@@ -80,9 +80,19 @@ pub fn Frame(
 
 /// 跳到正文: the first thing a keyboard or screen-reader user reaches.
 /// Focus is moved by hand: with `<base href>` set, a bare `#main` link would
-/// navigate to the home page.
+/// navigate to the home page. For the same reason a pre-rendered page, read
+/// without JavaScript, links to its own URL.
 #[component]
 fn SkipLink() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let href = format!(
+        "{}#main",
+        use_context::<leptos_router::location::RequestUrl>()
+            .unwrap_or_default()
+            .as_ref()
+    );
+    #[cfg(not(feature = "ssr"))]
+    let href = "#main";
     let skip = |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         let main = crate::dom::window()
@@ -93,7 +103,7 @@ fn SkipLink() -> impl IntoView {
             let _ = main.focus();
         }
     };
-    view! { <a class="skip-link" href="#main" on:click=skip>"跳到正文"</a> }
+    view! { <a class="skip-link" href=href on:click=skip>"跳到正文"</a> }
 }
 
 /// What a page shows while its data loads.

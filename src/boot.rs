@@ -72,14 +72,10 @@ pub fn start() {
     }
 }
 
-/// Position of the focused element among the focusable ones of `root`.
-fn focus_index(doc: &Document, root: &Element) -> Option<u32> {
-    let active = doc.active_element()?;
-    if !root.contains(Some(&active)) {
-        return None;
-    }
+/// Position of `el` among the focusable elements of `root`.
+fn focus_index(root: &Element, el: &Element) -> Option<u32> {
     let all = root.query_selector_all(FOCUSABLE).ok()?;
-    (0..all.length()).find(|&i| all.get(i).is_some_and(|n| n.is_same_node(Some(&active))))
+    (0..all.length()).find(|&i| all.get(i).is_some_and(|n| n.is_same_node(Some(el))))
 }
 
 /// Swap the pre-rendered page for the app's. Returns whether it did: only
@@ -93,12 +89,9 @@ pub fn take_over() -> bool {
     let (x, y) = (win.scroll_x().unwrap_or(0.0), win.scroll_y().unwrap_or(0.0));
     // The focused control by its id where it has one (the app may show a
     // control the page had not, 大鼠标, before it), else by its place.
-    let focus_id = doc
-        .active_element()
-        .filter(|a| boot.contains(Some(a)))
-        .map(|a| a.id())
-        .filter(|id| !id.is_empty());
-    let focus = focus_index(&doc, &boot);
+    let active = doc.active_element().filter(|a| boot.contains(Some(a)));
+    let focus_id = active.as_ref().map(Element::id).filter(|id| !id.is_empty());
+    let focus = active.and_then(|a| focus_index(&boot, &a));
     // What the reader typed in the search box (the page's one text box).
     let typed = boot
         .query_selector("input[type=search][id]")

@@ -161,15 +161,6 @@ impl Renderer {
             .to_html();
             (body, output)
         });
-        // 跳到正文 without JavaScript: a bare `#main` resolves against the
-        // shell's `<base>`, the home page; the page's own URL keeps the
-        // reader on the page. (The app handles the click itself.)
-        let own = url.replace('&', "&amp;").replace('"', "&quot;");
-        let html = html.replacen(
-            "<a href=\"#main\" class=\"skip-link\">",
-            &format!("<a href=\"{own}#main\" class=\"skip-link\">"),
-            1,
-        );
         let doc = format!(
             "{head}</head>\n  {body_open}\n<div id=\"boot\" {PRERENDERED}>{html}</div>\n</body>\n</html>\n",
             head = self.shell.head,

@@ -60,6 +60,22 @@ test("the date bar is in Beijing time whatever the reader's clock zone", async (
   }
 });
 
+test("a pre-rendered page shows the Beijing day before the app runs (and if it never does)", async () => {
+  for (const [timezoneId, time, day] of [
+    // Just past midnight in Beijing, still the 29th in Los Angeles and UTC.
+    ["America/Los_Angeles", "2026-11-29T16:00:30Z", "2026年11月30日 星期一"],
+    ["UTC", "2026-11-29T15:59:30Z", "2026年11月29日 星期日"],
+  ]) {
+    const page = await h.page({ timezoneId, serviceWorkers: "block" });
+    await page.clock.install({ time: new Date(time) });
+    await page.route(/_bg\.wasm$/, () => {}); // the app never arrives
+    await page.goto(h.url(`/article/${SEED_ID}`));
+    await page.waitForSelector("#boot[data-prerendered]");
+    assert.equal((await page.locator("#boot .date-bar .today").innerText()).trim(), `今天是：${day}`, timezoneId);
+    await page.context().close();
+  }
+});
+
 test("a page left open past midnight (Beijing time) turns the date", async () => {
   const page = await h.page({ timezoneId: "Europe/Berlin" });
   // 23:59:30 in Shanghai is still the afternoon in Berlin.

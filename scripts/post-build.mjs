@@ -9,6 +9,10 @@
 //    content hash, like the app's own files (immutable caching), a start line
 //    that loads its wasm, and a <meta name="pufa-search-worker"> in the shell
 //    naming its script for the app.
+// 5. prefs.js and sw.js, our own scripts, lose their whole-line comments:
+//    they are for whoever reads public/, not for every reader's download.
+// 6. The stylesheet loses its comments too, and its integrity attribute in
+//    the shell is made for what is left.
 // 3. shell.html keeps the shell (the page the app fills in) for the search page and
 //    the service worker; `pufa render` then writes every article, list page, home
 //    (index.html), 网站地图 and 404.html as pre-rendered HTML with that head.
@@ -39,6 +43,30 @@ function files(root) {
   }
   return out;
 }
+
+// --- 5. Whole-line comments (`// …`, and `/* … */` blocks that begin a
+// line) and blank lines out of our own scripts. Only safe for files that
+// keep no such line inside a string, as public/prefs.js and public/sw.js.
+function withoutComments(js) {
+  let inBlock = false;
+  return js
+    .split("\n")
+    .filter((line) => {
+      const t = line.trim();
+      if (inBlock) {
+        inBlock = !t.includes("*/");
+        return false;
+      }
+      if (t.startsWith("/*")) {
+        inBlock = !t.includes("*/");
+        return false;
+      }
+      return t !== "" && !t.startsWith("//");
+    })
+    .join("\n") + "\n";
+}
+const prefsPath = join(dir, "prefs.js");
+writeFileSync(prefsPath, withoutComments(readFileSync(prefsPath, "utf8")));
 
 // --- 4. The search worker's files. Trunk names a worker's files after its
 // binary (a worker cannot be told a hashed name at build time); here they get
@@ -105,6 +133,21 @@ const csp = [
   "base-uri 'self'",
   "form-action 'self'",
 ].join("; ");
+// --- 6. Comments out of the stylesheet (they explain style/main.css to its
+// readers), with the integrity attribute Trunk gave it remade. A comment
+// marker inside a CSS string would make this unsafe: then it is left alone.
+for (const name of readdirSync(dir).filter((f) => f.endsWith(".css"))) {
+  const path = join(dir, name);
+  const css = readFileSync(path, "utf8");
+  if (/["'][^"'\n]*\/\*/.test(css)) continue;
+  const lean = css.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\n\s*\n+/g, "\n");
+  if (lean === css) continue;
+  writeFileSync(path, lean);
+  const sri = `sha384-${createHash("sha384").update(lean, "utf8").digest("base64")}`;
+  const tag = new RegExp(`(href="[^"]*/${name.replace(/\./g, "\\.")}" integrity=")sha384-[^"]*`);
+  if (!tag.test(html)) throw new Error(`post-build: no <link> with integrity for ${name} in the shell`);
+  html = html.replace(tag, `$1${sri}`);
+}
 html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/g, "");
 html = html.replace(/<meta name="pufa-search-worker"[^>]*>\s*/g, "");
 html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta name="pufa-search-worker" content="${workerScript}" />`);
@@ -138,7 +181,7 @@ for (const f of precache) {
   version.update(f).update(readFileSync(join(dir, f)));
 }
 const swPath = join(dir, "sw.js");
-const sw = readFileSync(swTemplate, "utf8")
+const sw = withoutComments(readFileSync(swTemplate, "utf8"))
   .replace('"__PUFA_VERSION__"', JSON.stringify(version.digest("hex").slice(0, 16)))
   .replace("__PUFA_PRECACHE__", JSON.stringify(precache));
 writeFileSync(swPath, sw);

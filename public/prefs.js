@@ -191,9 +191,16 @@
         links.appendChild(a);
       });
       note.appendChild(links);
-      // The site's name stays; 正在加载 goes.
+      // 正在加载 goes; the page's main content is the site's name and why.
+      var main = document.createElement("main");
+      var name = document.createElement("h1");
+      var named = shell.querySelector(".boot-name");
+      name.className = "boot-name";
+      name.textContent = named ? named.textContent : document.title;
+      main.appendChild(name);
+      main.appendChild(note);
       shell.removeAttribute("role");
-      shell.replaceChildren.apply(shell, [shell.querySelector(".boot-name"), note].filter(Boolean));
+      shell.replaceChildren(main);
     } else {
       document.body.insertBefore(note, document.body.firstChild);
     }

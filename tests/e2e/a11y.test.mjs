@@ -70,6 +70,19 @@ for (const mode of Object.keys(MODES)) {
   });
 }
 
+test("when the app cannot start, its notice and the page left to read pass axe in every theme", async () => {
+  for (const mode of Object.keys(MODES)) {
+    const page = await pageIn(mode);
+    await page.route(/\/pufa-portal-[^/]*_bg\.wasm$/, (route) => route.fulfill({ status: 404, body: "" }));
+    for (const path of [PAGES.article, PAGES.search]) {
+      await page.goto(h.url(path));
+      await page.getByRole("alert").filter({ hasText: "没能启动" }).waitFor();
+      assert.deepEqual(await axe(page), [], `${path} (${mode})`);
+    }
+    await page.context().close();
+  }
+});
+
 test("keyboard only: skip link, search with /, a result, the article and back home", async () => {
   const page = await h.page();
   await page.goto(h.url("/"));

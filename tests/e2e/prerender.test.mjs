@@ -239,6 +239,23 @@ test("before the app has taken over, the page's links are plain links and focus 
   await second.page.context().close();
 });
 
+test("words sent from the pre-rendered box before the takeover search once, and Back comes back to the page", async () => {
+  const { page, release } = await heldBack();
+  const box = page.locator("#boot #site-search-input");
+  await box.fill("宪法");
+  await box.press("Enter");
+  await page.waitForURL((url) => url.pathname.endsWith("/search") && url.searchParams.get("q") === "宪法");
+  release();
+  await ready(page);
+  assert.match(await page.locator(".result-count").innerText(), /^找到 \d+ 条结果$/);
+  // One entry for the search: Back is the article, not the search again.
+  await page.goBack();
+  await page.waitForURL((url) => url.pathname === `/article/${SEED_ID}`);
+  await page.waitForSelector("h1");
+  assert.equal((await page.locator("h1").first().innerText()).trim(), SEED_TITLE);
+  await page.context().close();
+});
+
 test("a not-found URL gets the pre-rendered 页面未找到, and the app agrees", async () => {
   const page = await h.page();
   await page.goto(h.url("/article/no-such-article"));

@@ -24,13 +24,25 @@
   function boot() {
     return document.querySelector("#boot[data-prerendered]");
   }
+  // Plain ES5 and DOM calls old browsers have: this file must still run in
+  // the browsers too old for the app, to tell their readers so.
+  function each(b, selector, f) {
+    var all = b.querySelectorAll(selector);
+    for (var i = 0; i < all.length; i++) f(all[i]);
+  }
+  function closest(x, selector, within) {
+    for (; x && x !== within; x = x.parentNode) {
+      if (x.nodeType === 1 && (x.matches || x.msMatchesSelector).call(x, selector)) return x;
+    }
+    return null;
+  }
   function show(b) {
     var font = root.getAttribute("data-font") || "";
     var on = root.hasAttribute("data-elder");
-    b.querySelectorAll(".font-size").forEach(function (x) {
+    each(b, ".font-size", function (x) {
       x.setAttribute("aria-pressed", SIZES[x.textContent.trim()] === font);
     });
-    b.querySelectorAll(".elder-switch").forEach(function (x) {
+    each(b, ".elder-switch", function (x) {
       x.setAttribute("aria-checked", on);
       x.querySelector(".switch-state").textContent = on ? "开" : "关";
     });
@@ -42,26 +54,49 @@
     return d.getUTCFullYear() + "年" + (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日 星期" +
       "日一二三四五六".charAt(d.getUTCDay());
   }
+  // Words the app will write, written as the parser reaches them, so the
+  // first paint already has them and nothing moves later (on a phone the
+  // date wraps the date bar): 今天是, and 分享 where the browser can share
+  // (the app's page is drawn without a browser, so it says 复制链接).
+  var filled = {};
+  function fill() {
+    var b = boot();
+    if (!b) return;
+    var day = !filled.day && b.querySelector(".today");
+    if (day) {
+      day.textContent = "今天是：" + today();
+      filled.day = true;
+    }
+    var share = !filled.share && b.querySelector(".article-tools button + button");
+    if (share) {
+      if (navigator.share) share.textContent = "分享";
+      filled.share = true;
+    }
+  }
+  if (document.readyState === "loading" && window.MutationObserver) {
+    var parsing = new MutationObserver(function () {
+      fill();
+      if (filled.day && filled.share) parsing.disconnect();
+    });
+    parsing.observe(document, { childList: true, subtree: true });
+    document.addEventListener("DOMContentLoaded", function () {
+      parsing.disconnect();
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var b = boot();
     if (!b) return;
+    fill();
     show(b);
-    var day = b.querySelector(".today");
-    if (day) day.textContent = "今天是：" + today();
-    // The app says 分享 where the browser can share (its page is drawn
-    // without a browser, so it says 复制链接): the same word before it.
-    var share = b.querySelector(".article-tools button + button");
-    if (share && navigator.share) share.textContent = "分享";
   });
   // 打印本页 and 分享/复制链接 of an article, as the app does them
-  // (src/components/share.rs); the address is the page's canonical link.
+  // (src/components/share.rs), with the same address: this page's.
   function tool(b, x) {
     if (x.textContent.trim() === "打印本页") {
       window.print();
       return;
     }
-    var link = document.querySelector("link[rel=canonical]");
-    var url = new URL(link ? link.getAttribute("href") : "", location.href).href;
+    var url = location.protocol + "//" + location.host + location.pathname;
     var status = b.querySelector(".tool-status");
     function say(text) {
       if (status) status.textContent = text;
@@ -85,7 +120,7 @@
     if (!b || !b.contains(ev.target)) return;
     ev.stopImmediatePropagation();
     if (ev.type !== "click") return;
-    var x = ev.target.closest(".reading-controls button, .skip-link, .article-tools button");
+    var x = closest(ev.target, ".reading-controls button, .skip-link, .article-tools button", b);
     if (!x) return;
     if (x.classList.contains("skip-link")) {
       ev.preventDefault();
@@ -107,7 +142,9 @@
           localStorage.removeItem("pufa.fontSize");
         }
       } else if (x.classList.contains("elder-switch")) {
-        var on = root.toggleAttribute("data-elder");
+        var on = !root.hasAttribute("data-elder");
+        if (on) root.setAttribute("data-elder", "");
+        else root.removeAttribute("data-elder");
         localStorage.setItem("pufa.elder", on ? "1" : "0");
       }
     } catch (e) {
@@ -129,14 +166,15 @@
   }, true);
 
   // If the app cannot start (a browser without WebAssembly, its files lost
-  // to the network, a crash while starting), the reader is told so,
-  // instead of 正在加载 for ever; a pre-rendered page stays readable and
-  // keeps what is served above. A crash after the start (a trap of the
-  // wasm in a click) gets the notice too: the app may no longer answer.
+  // to the network, a crash while starting, Trunk's loader blocked by a
+  // Content-Security-Policy), the reader is told so, instead of 正在加载 for
+  // ever; a pre-rendered page stays readable and keeps what is served
+  // above. A crash after the start (a trap of the wasm in a click) gets
+  // the notice too: the app may no longer answer.
   var started = false;
   var note = null;
   var WHY = {
-    old: "您的浏览器不能运行本站的程序（它不支持 WebAssembly）。",
+    old: "您的浏览器版本太旧，不能运行本站的程序。",
     load: "本站的程序没能启动：可能是网络中断，也可能是浏览器版本太旧。",
     crash: "本站的程序出错了，页面可能不再响应。",
   };
@@ -145,6 +183,15 @@
     var mine = (note = document.createElement("div"));
     mine.why = why;
     root.setAttribute("data-app-failed", "");
+    // A service worker answers every page with the shell this app failed
+    // in: let the pages come from the site again (pre-rendered, readable).
+    // The app registers it again when it next starts.
+    var sw = navigator.serviceWorker;
+    if (!started && sw && sw.controller && sw.getRegistrations) {
+      sw.getRegistrations().then(function (all) {
+        for (var i = 0; i < all.length; i++) all[i].unregister();
+      });
+    }
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", function () {
         if (note === mine) tell(why);
@@ -153,27 +200,29 @@
       tell(why);
     }
   }
+  function element(tag, text) {
+    var x = document.createElement(tag);
+    if (text) x.textContent = text;
+    return x;
+  }
   function tell(why) {
     var shell = document.getElementById("boot");
     if (shell && (started || shell.hasAttribute("data-prerendered"))) shell = null;
     note.className = "app-failed";
     note.setAttribute("role", "alert");
-    var p = document.createElement("p");
-    p.textContent =
+    note.appendChild(element("p",
       WHY[why] +
       (why === "old"
         ? shell
-          ? "请升级浏览器，或换用其他浏览器打开本站。"
-          : "本页内容可以阅读；搜索、朗读等功能需要升级浏览器，或换用其他浏览器。"
+          ? "请升级浏览器，或用其他浏览器打开本站。"
+          : "本页内容可以阅读；搜索、朗读等功能需要升级浏览器，或用其他浏览器打开本站。"
         : shell
-          ? "请点“重新加载”；如果仍然不行，请升级浏览器，或换用其他浏览器。"
-          : "本页内容仍可阅读；要用搜索、朗读等功能，请点“重新加载”。");
-    note.appendChild(p);
+          ? "请点“刷新”；如果仍然不行，请升级浏览器，或用其他浏览器打开本站。"
+          : "本页内容仍可阅读；要用搜索、朗读等功能，请点“刷新”。")));
     if (why !== "old") {
-      var again = document.createElement("button");
+      var again = element("button", "刷新");
       again.type = "button";
       again.className = "retry";
-      again.textContent = "重新加载";
       again.addEventListener("click", function () {
         location.reload();
       });
@@ -181,26 +230,26 @@
     }
     if (shell) {
       // The shell has nothing else to show; the pre-rendered pages do not
-      // need the app.
-      var links = document.createElement("p");
-      [["./", "返回首页"], ["sitemap", "网站地图"]].forEach(function (l, i) {
-        var a = document.createElement("a");
-        a.href = l[0];
-        a.textContent = l[1];
-        if (i) links.appendChild(document.createTextNode(" · "));
-        links.appendChild(a);
-      });
+      // need the app. 正在加载 goes; the page's main content is the site's
+      // name and why.
+      var links = element("p");
+      var home = element("a", "返回首页");
+      var map = element("a", "网站地图");
+      home.href = "./";
+      map.href = "sitemap";
+      links.appendChild(home);
+      links.appendChild(document.createTextNode(" · "));
+      links.appendChild(map);
       note.appendChild(links);
-      // 正在加载 goes; the page's main content is the site's name and why.
-      var main = document.createElement("main");
-      var name = document.createElement("h1");
+      var main = element("main");
       var named = shell.querySelector(".boot-name");
+      var name = element("h1", named ? named.textContent : document.title);
       name.className = "boot-name";
-      name.textContent = named ? named.textContent : document.title;
       main.appendChild(name);
       main.appendChild(note);
+      while (shell.firstChild) shell.removeChild(shell.firstChild);
       shell.removeAttribute("role");
-      shell.replaceChildren(main);
+      shell.appendChild(main);
     } else {
       document.body.insertBefore(note, document.body.firstChild);
     }
@@ -212,7 +261,7 @@
       started = true;
       // A false alarm (another script of this page failed): the app runs.
       if (note && note.why === "load") {
-        note.remove();
+        if (note.parentNode) note.parentNode.removeChild(note);
         note = null;
         root.removeAttribute("data-app-failed");
       }
@@ -220,10 +269,11 @@
     window.addEventListener("error", function (ev) {
       var e = ev.error;
       if (e instanceof WebAssembly.RuntimeError) {
-        fail("crash");
+        fail(started ? "crash" : "load");
       } else if (!started && (
-        // Trunk's loader (inline in this page) or the app's JS failed to
-        // load, or threw; errors of other scripts are not the app's.
+        // Trunk's loader (inline in this page) or the app's JS
+        // (pufa-portal-<hash>.js, Trunk names it after the binary) failed
+        // to load, or threw; errors of other scripts are not the app's.
         (ev.target instanceof HTMLScriptElement && !ev.target.src) ||
         /\/pufa-portal-[^/]*\.js$/.test(ev.filename || "") ||
         e instanceof WebAssembly.CompileError ||
@@ -232,5 +282,10 @@
         fail("load");
       }
     }, true);
+    // A policy of the host stricter than the page's own blocks the loader
+    // without an error event.
+    window.addEventListener("securitypolicyviolation", function (ev) {
+      if (!started && /^script-src/.test(ev.effectiveDirective || ev.violatedDirective || "")) fail("load");
+    });
   }
 })();

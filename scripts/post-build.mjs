@@ -134,19 +134,22 @@ const csp = [
   "form-action 'self'",
 ].join("; ");
 // --- 6. Comments out of the stylesheet (they explain style/main.css to its
-// readers), with the integrity attribute Trunk gave it remade. A comment
-// marker inside a CSS string would make this unsafe: then it is left alone.
+// readers). The file is served as immutable under its hashed name, so it
+// gets the name of what it now holds (Trunk hashed the file with its
+// comments), and the integrity attribute is remade. A comment marker
+// inside a CSS string would make this unsafe: then it is left alone.
 for (const name of readdirSync(dir).filter((f) => f.endsWith(".css"))) {
-  const path = join(dir, name);
-  const css = readFileSync(path, "utf8");
+  const css = readFileSync(join(dir, name), "utf8");
   if (/["'][^"'\n]*\/\*/.test(css)) continue;
   const lean = css.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\n\s*\n+/g, "\n");
   if (lean === css) continue;
-  writeFileSync(path, lean);
+  const leanName = name.replace(/-[0-9a-f]{16}\.css$/, `-${createHash("sha256").update(lean, "utf8").digest("hex").slice(0, 16)}.css`);
   const sri = `sha384-${createHash("sha384").update(lean, "utf8").digest("base64")}`;
-  const tag = new RegExp(`(href="[^"]*/${name.replace(/\./g, "\\.")}" integrity=")sha384-[^"]*`);
+  const tag = new RegExp(`(href="[^"]*/)${name.replace(/\./g, "\\.")}(" integrity=")sha384-[^"]*`);
   if (!tag.test(html)) throw new Error(`post-build: no <link> with integrity for ${name} in the shell`);
-  html = html.replace(tag, `$1${sri}`);
+  html = html.replace(tag, `$1${leanName}$2${sri}`);
+  writeFileSync(join(dir, leanName), lean);
+  if (leanName !== name) unlinkSync(join(dir, name));
 }
 html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/g, "");
 html = html.replace(/<meta name="pufa-search-worker"[^>]*>\s*/g, "");

@@ -1,13 +1,13 @@
 // When the app cannot start: a browser without WebAssembly, the app's
 // files lost to the network, a crash. The reader is told so in Chinese,
-// with 重新加载 where that can help, never left with 正在加载 for ever; a
+// with 刷新 where that can help, never left with 正在加载 for ever; a
 // pre-rendered page stays readable, and its 打印本页 and 复制链接 work
 // without the app (public/prefs.js).
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ready, SEED_ID, SEED_TITLE, SHOTS, start } from "./harness.mjs";
+import { controlledPage, ready, SEED_ID, SEED_TITLE, SHOTS, start } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -19,18 +19,23 @@ after(async () => {
 
 const APP_WASM = /\/pufa-portal-[^/]*_bg\.wasm$/;
 
-test("a browser without WebAssembly reads an article, prints it, copies its link, and is told why search cannot work", async () => {
+test("a browser too old for the app reads an article, prints it, copies its link, and is told why search cannot work", async () => {
   const page = await h.page({ serviceWorkers: "block", permissions: ["clipboard-read", "clipboard-write"] });
   await page.addInitScript(() => {
+    // No WebAssembly, nor the DOM calls that came after it.
     delete window.WebAssembly;
+    delete Element.prototype.replaceChildren;
+    delete Element.prototype.closest;
+    delete Element.prototype.toggleAttribute;
+    delete NodeList.prototype.forEach;
     window.printed = 0;
     window.print = () => (window.printed += 1);
   });
   await page.goto(h.url(`/article/${SEED_ID}`));
-  const note = page.getByRole("alert").filter({ hasText: "不支持 WebAssembly" });
+  const note = page.getByRole("alert").filter({ hasText: "您的浏览器版本太旧，不能运行本站的程序。" });
   await note.waitFor();
   assert.match(await note.innerText(), /本页内容可以阅读；搜索、朗读等功能需要升级浏览器/);
-  assert.equal(await note.getByRole("button", { name: "重新加载" }).count(), 0, "reloading would not help");
+  assert.equal(await note.getByRole("button", { name: "刷新" }).count(), 0, "reloading would not help");
   assert.equal((await page.locator("h1").innerText()).trim(), SEED_TITLE);
   assert.match(await page.locator(".article-body").innerText(), /经费保障加强/);
   assert.equal(await page.locator(".read-aloud").isVisible(), false, "朗读 needs the app: not offered");
@@ -39,23 +44,28 @@ test("a browser without WebAssembly reads an article, prints it, copies its link
   await page.screenshot({ path: join(SHOTS, "fallback-article-nowasm.png") });
 
   const tools = page.locator(".article-tools");
+  // 字号 and 长辈模式 work there too.
+  await page.locator("#boot .reading-controls").getByRole("button", { name: "大号字" }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.font), "large");
+  const elder = page.locator("#boot .reading-controls").getByRole("switch", { name: /长辈模式/ });
+  await elder.click();
+  assert.equal(await elder.getAttribute("aria-checked"), "true");
   await tools.getByRole("button", { name: "打印本页" }).click();
   assert.equal(await page.evaluate(() => window.printed), 1);
   // Chromium on Linux has no share sheet: the button copies the link.
   await tools.getByRole("button", { name: "复制链接" }).click();
   await page.getByText("链接已复制，可以粘贴给亲友。").waitFor();
-  const canonical = await page.locator("link[rel=canonical]").getAttribute("href");
-  assert.match(canonical, new RegExp(`/article/${SEED_ID}$`));
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), new URL(canonical, page.url()).href);
+  // The address the app copies: this page's.
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), h.url(`/article/${SEED_ID}`));
 
   // The search box leads to the search page, which is all app: it says why
   // it is empty and offers the pages that need no app.
   await page.locator("#site-search-input").fill("普法");
   await page.locator("#site-search-input").press("Enter");
   await page.waitForURL(/\/search\?q=/);
-  const shellNote = page.getByRole("alert").filter({ hasText: "不支持 WebAssembly" });
+  const shellNote = page.getByRole("alert").filter({ hasText: "版本太旧" });
   await shellNote.waitFor();
-  assert.match(await shellNote.innerText(), /请升级浏览器，或换用其他浏览器打开本站/);
+  assert.match(await shellNote.innerText(), /请升级浏览器，或用其他浏览器打开本站/);
   assert.equal(await page.getByText("正在加载").count(), 0, "no loading notice left waiting");
   await page.screenshot({ path: join(SHOTS, "fallback-search-nowasm.png") });
   await shellNote.getByRole("link", { name: "网站地图" }).click();
@@ -64,18 +74,18 @@ test("a browser without WebAssembly reads an article, prints it, copies its link
   await page.context().close();
 });
 
-test("when the app's code does not arrive, the search page says so and 重新加载 brings the app", async () => {
+test("when the app's code does not arrive, the search page says so and 刷新 brings the app", async () => {
   const page = await h.page({ serviceWorkers: "block" });
   await page.route(APP_WASM, (route) => route.abort("connectionreset"));
   await page.goto(h.url("/search?q=普法"));
   const note = page.getByRole("alert").filter({ hasText: "没能启动" });
   await note.waitFor();
-  assert.match(await note.innerText(), /可能是网络中断，也可能是浏览器版本太旧。请点“重新加载”/);
+  assert.match(await note.innerText(), /可能是网络中断，也可能是浏览器版本太旧。请点“刷新”/);
   assert.equal(await page.getByText("正在加载").count(), 0);
 
-  // The network is back: 重新加载 starts the app, which searches.
+  // The network is back: 刷新 starts the app, which searches.
   await page.unroute(APP_WASM);
-  await note.getByRole("button", { name: "重新加载" }).click();
+  await note.getByRole("button", { name: "刷新" }).click();
   await ready(page);
   assert.match(await page.locator(".result-count").innerText(), /^找到 \d+ 条结果$/);
   assert.equal(await page.locator(".app-failed").count(), 0);
@@ -83,13 +93,13 @@ test("when the app's code does not arrive, the search page says so and 重新加
   await page.context().close();
 });
 
-test("on a pre-rendered page whose app does not arrive, the page stays readable and says what waits for 重新加载", async () => {
+test("on a pre-rendered page whose app does not arrive, the page stays readable and says what waits for 刷新", async () => {
   const page = await h.page({ serviceWorkers: "block" });
   await page.route(APP_WASM, (route) => route.fulfill({ status: 404, body: "" }));
   await page.goto(h.url(`/article/${SEED_ID}`));
   const note = page.getByRole("alert").filter({ hasText: "没能启动" });
   await note.waitFor();
-  assert.match(await note.innerText(), /本页内容仍可阅读；要用搜索、朗读等功能，请点“重新加载”/);
+  assert.match(await note.innerText(), /本页内容仍可阅读；要用搜索、朗读等功能，请点“刷新”/);
   assert.equal((await page.locator("#boot h1").innerText()).trim(), SEED_TITLE);
   assert.equal(await page.locator(".read-aloud").isVisible(), false);
   // Its links are still links, and its 字号 still answers.
@@ -113,8 +123,47 @@ test("a page whose app runs shows no such notice, and a crash of the app afterwa
   const note = page.getByRole("alert").filter({ hasText: "出错了" });
   await note.waitFor();
   assert.match(await note.innerText(), /本站的程序出错了，页面可能不再响应/);
-  await note.getByRole("button", { name: "重新加载" }).click();
+  await note.getByRole("button", { name: "刷新" }).click();
   await ready(page);
   assert.equal(await page.locator(".app-failed").count(), 0, "the reloaded page runs");
+  await page.context().close();
+});
+
+test("a host policy that blocks the app's loader is told, not left on 正在加载", async () => {
+  const page = await h.page({ serviceWorkers: "block" });
+  // As a portal's own Content-Security-Policy header would, without the
+  // hash of Trunk's inline loader.
+  await page.route(/\/search\?/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": "script-src 'self' 'wasm-unsafe-eval'" } });
+  });
+  await page.goto(h.url("/search?q=普法"));
+  const note = page.getByRole("alert").filter({ hasText: "没能启动" });
+  await note.waitFor();
+  assert.equal(await page.getByText("正在加载").count(), 0);
+  await page.context().close();
+});
+
+test("with a service worker, an app that cannot start lets the pages come from the site again", async () => {
+  const page = await controlledPage(h, "/");
+  // The app's wasm leaves the worker's cache and the network fails it.
+  await page.context().route(APP_WASM, (route) => route.abort("connectionreset"));
+  await page.evaluate(async () => {
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) if (/pufa-portal-[^/]*_bg\.wasm$/.test(request.url)) await cache.delete(request);
+    }
+  });
+  // The worker answers with the shell, whose app cannot start.
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  const note = page.getByRole("alert").filter({ hasText: "没能启动" });
+  await note.waitFor();
+  assert.equal(await page.locator("#boot[data-prerendered]").count(), 0, "the worker's shell");
+  await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistrations()).length === 0);
+  // 返回首页 now brings the site's pre-rendered home, readable.
+  await note.getByRole("link", { name: "返回首页" }).click();
+  await page.waitForSelector("#boot[data-prerendered] .newest .item-title");
+  assert.ok((await page.locator("#boot .newest .item-title").count()) > 0);
+  await page.getByRole("alert").filter({ hasText: "本页内容仍可阅读" }).waitFor();
   await page.context().close();
 });

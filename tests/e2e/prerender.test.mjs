@@ -239,7 +239,7 @@ test("before the app has taken over, the page's links are plain links and focus 
   await second.page.context().close();
 });
 
-test("words sent from the pre-rendered box before the takeover search once, and Back comes back to the page", async () => {
+test("words sent from the pre-rendered box before the takeover make one history entry: Back comes back to the page", async () => {
   const { page, release } = await heldBack();
   const box = page.locator("#boot #site-search-input");
   await box.fill("宪法");

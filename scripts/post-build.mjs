@@ -145,9 +145,9 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".css"))) {
   if (lean === css) continue;
   const leanName = name.replace(/-[0-9a-f]{16}\.css$/, `-${createHash("sha256").update(lean, "utf8").digest("hex").slice(0, 16)}.css`);
   const sri = `sha384-${createHash("sha384").update(lean, "utf8").digest("base64")}`;
-  const tag = new RegExp(`(href="[^"]*/)${name.replace(/\./g, "\\.")}(" integrity=")sha384-[^"]*`);
-  if (!tag.test(html)) throw new Error(`post-build: no <link> with integrity for ${name} in the shell`);
-  html = html.replace(tag, `$1${leanName}$2${sri}`);
+  const tag = new RegExp(`(href="[^"]*/)${name.replace(/\./g, "\\.")}"( integrity="sha384-[^"]*")?`);
+  if (!tag.test(html)) throw new Error(`post-build: no <link> to ${name} in the shell`);
+  html = html.replace(tag, (_, href, integrity) => `${href}${leanName}"${integrity ? ` integrity="${sri}"` : ""}`);
   writeFileSync(join(dir, leanName), lean);
   if (leanName !== name) unlinkSync(join(dir, name));
 }

@@ -129,6 +129,30 @@ test("a page whose app runs shows no such notice, and a crash of the app afterwa
   await page.context().close();
 });
 
+test("a trap of the wasm while the app starts is told as a start that failed", async () => {
+  const page = await h.page({ serviceWorkers: "block" });
+  // The glue calls the wasm's start function; here it traps (as a panic in
+  // main would), on the real loading path. The shell's preload of the glue
+  // carries its integrity, which the changed glue no longer has.
+  await page.route(/\/search\?/, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/(rel="modulepreload"[^>]*?) integrity="[^"]*"/, "$1");
+    await route.fulfill({ response, body });
+  });
+  await page.route(/\/pufa-portal-[^/]*\.js$/, async (route) => {
+    const response = await route.fetch();
+    const glue = await response.text();
+    assert.ok(glue.includes("wasm.__wbindgen_start();"), "the glue starts the wasm as expected");
+    await route.fulfill({ response, body: glue.replace("wasm.__wbindgen_start();", 'throw new WebAssembly.RuntimeError("unreachable");') });
+  });
+  await page.goto(h.url("/search?q=普法"));
+  const note = page.getByRole("alert").filter({ hasText: "本站的程序没能启动" });
+  await note.waitFor();
+  assert.equal(await note.getByRole("button", { name: "刷新" }).count(), 1);
+  assert.equal(await page.getByText("正在加载").count(), 0);
+  await page.context().close();
+});
+
 test("a host policy that blocks the app's loader is told, not left on 正在加载", async () => {
   const page = await h.page({ serviceWorkers: "block" });
   // As a portal's own Content-Security-Policy header would, without the

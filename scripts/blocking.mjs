@@ -7,7 +7,8 @@
 // time after first contentful paint (the part of every long task past
 // 50 ms, as Lighthouse counts it) as median and all runs, and the long
 // tasks of the first runs (the parts after first paint). Prints figures;
-// gates nothing. Builds for the site root only (no --public-url).
+// gates nothing. For builds made with --public-url, set BASE to it
+// (BASE=/pufa/); PATH is then below it.
 //
 // Unlike Lighthouse's default (a trace of the unthrottled load, slowed in
 // simulation), this times a really slowed main thread, which swings less
@@ -15,6 +16,7 @@
 //
 //   node scripts/blocking.mjs PATH RUNS DIST [DIST…]
 //   node scripts/blocking.mjs /article/2021-xinzhou-qiwu-zongjie 7 /tmp/before /tmp/after
+//   BASE=/pufa/ node scripts/blocking.mjs /article/2021-xinzhou-qiwu-zongjie 7 target/dist-pufa
 
 import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
@@ -26,8 +28,9 @@ if (!path || !(runs > 0) || dists.length === 0) {
   process.exit(2);
 }
 
-const servers = await Promise.all(dists.map((d) => serve(d, 0)));
-const bases = servers.map((s) => `http://127.0.0.1:${s.address().port}`);
+const BASE = process.env.BASE || "/";
+const servers = await Promise.all(dists.map((d) => serve(d, 0, BASE)));
+const bases = servers.map((s) => `http://127.0.0.1:${s.address().port}${BASE.replace(/\/$/, "")}`);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox"],

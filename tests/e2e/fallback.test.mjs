@@ -87,7 +87,8 @@ test("when the app's code does not arrive, the search page says so and 刷新 br
   await page.unroute(APP_WASM);
   await note.getByRole("button", { name: "刷新" }).click();
   await ready(page);
-  assert.match(await page.locator(".result-count").innerText(), /^找到 \d+ 条结果$/);
+  // The page is ready before the search worker answers (正在搜索… first).
+  await page.locator(".result-count", { hasText: /^找到 \d+ 条结果$/ }).waitFor();
   assert.equal(await page.locator(".app-failed").count(), 0);
   assert.equal(await page.evaluate(() => document.documentElement.hasAttribute("data-app-failed")), false);
   await page.context().close();

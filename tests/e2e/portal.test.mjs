@@ -70,7 +70,8 @@ test("a pre-rendered page shows the Beijing day before the app runs (and if it n
     await page.clock.install({ time: new Date(time) });
     await page.route(/_bg\.wasm$/, () => {}); // the app never arrives
     await page.goto(h.url(`/article/${SEED_ID}`));
-    await page.waitForSelector("#boot[data-prerendered]");
+    // Written as the parser reaches it; a wrong day times out here.
+    await page.locator("#boot[data-prerendered] .date-bar .today", { hasText: `今天是：${day}` }).waitFor({ timeout: 5000 });
     assert.equal((await page.locator("#boot .date-bar .today").innerText()).trim(), `今天是：${day}`, timezoneId);
     await page.context().close();
   }

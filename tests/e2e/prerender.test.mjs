@@ -255,7 +255,8 @@ test("words sent from the pre-rendered box before the takeover make one history 
   await page.waitForURL((url) => url.pathname.endsWith("/search") && url.searchParams.get("q") === "宪法");
   release();
   await ready(page);
-  assert.match(await page.locator(".result-count").innerText(), /^找到 \d+ 条结果$/);
+  // The page is ready before the search worker answers (正在搜索… first).
+  await page.locator(".result-count", { hasText: /^找到 \d+ 条结果$/ }).waitFor();
   // One entry for the search: Back is the article, not the search again.
   await page.goBack();
   await page.waitForURL((url) => url.pathname === `/article/${SEED_ID}`);

@@ -58,7 +58,8 @@
   // first paint already has them and nothing moves later (on a phone the
   // date wraps the date bar): 今天是, and 分享 where the browser can share
   // (the app's page is drawn without a browser, so it says 复制链接).
-  var filled = {};
+  // (Nothing to write for 分享 where the browser cannot share.)
+  var filled = { share: !navigator.share };
   function fill() {
     var b = boot();
     if (!b) return;

@@ -25,12 +25,10 @@ use crate::App;
 pub const PRERENDERED: &str = "data-prerendered";
 const BOOT: &str = "boot";
 const HOLDER: &str = "app";
-/// What keyboard focus can rest on, in document order.
-const FOCUSABLE: &str = "a[href], button, input, select, textarea, [tabindex]";
-/// The same in the app, less what only the app shows (大鼠标, in a saved
-/// 长辈模式), so that the n-th of the page is the n-th of the app.
-const APP_FOCUSABLE: &str =
-    "a[href], button:not(.cursor-switch), input, select, textarea, [tabindex]";
+/// What keyboard focus can rest on, in document order, less what only the
+/// app shows (大鼠标, in a saved 长辈模式): counted alike on the page and in
+/// the app, the n-th of the page is the n-th of the app.
+const FOCUSABLE: &str = "a[href], button:not(.cursor-switch), input, select, textarea, [tabindex]";
 
 fn document() -> Option<Document> {
     window()?.document()
@@ -127,7 +125,7 @@ pub fn take_over() -> bool {
         .and_then(|id| doc.get_element_by_id(&id))
         .or_else(|| {
             holder
-                .query_selector_all(APP_FOCUSABLE)
+                .query_selector_all(FOCUSABLE)
                 .ok()?
                 .get(focus?)?
                 .dyn_into()

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ready, ROOT, SEED_ID, SEED_TITLE, SHOTS, SITE_NAME, start, text } from "./harness.mjs";
+import { APP_WASM, ready, ROOT, SEED_ID, SEED_TITLE, SHOTS, SITE_NAME, start, text } from "./harness.mjs";
 
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
 const PAGES = {
@@ -73,7 +73,7 @@ for (const mode of Object.keys(MODES)) {
 test("when the app cannot start, its notice and the page left to read pass axe in every theme", async () => {
   for (const mode of Object.keys(MODES)) {
     const page = await pageIn(mode);
-    await page.route(/\/pufa-portal-[^/]*_bg\.wasm$/, (route) => route.fulfill({ status: 404, body: "" }));
+    await page.route(APP_WASM, (route) => route.fulfill({ status: 404, body: "" }));
     for (const path of [PAGES.article, PAGES.search]) {
       await page.goto(h.url(path));
       await page.getByRole("alert").filter({ hasText: "没能启动" }).waitFor();

@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { controlledPage, ready, SEED_ID, SEED_TITLE, SHOTS, start } from "./harness.mjs";
+import { APP_WASM, controlledPage, ready, SEED_ID, SEED_TITLE, SHOTS, start } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -16,8 +16,6 @@ before(async () => {
 after(async () => {
   await h?.stop();
 });
-
-const APP_WASM = /\/pufa-portal-[^/]*_bg\.wasm$/;
 
 test("a browser too old for the app reads an article, prints it, copies its link, and is told why search cannot work", async () => {
   const page = await h.page({ serviceWorkers: "block", permissions: ["clipboard-read", "clipboard-write"] });
@@ -173,12 +171,12 @@ test("with a service worker, an app that cannot start lets the pages come from t
   const page = await controlledPage(h, "/");
   // The app's wasm leaves the worker's cache and the network fails it.
   await page.context().route(APP_WASM, (route) => route.abort("connectionreset"));
-  await page.evaluate(async () => {
+  await page.evaluate(async (wasm) => {
     for (const name of await caches.keys()) {
       const cache = await caches.open(name);
-      for (const request of await cache.keys()) if (/pufa-portal-[^/]*_bg\.wasm$/.test(request.url)) await cache.delete(request);
+      for (const request of await cache.keys()) if (new RegExp(wasm).test(request.url)) await cache.delete(request);
     }
-  });
+  }, APP_WASM.source);
   // The worker answers with the shell, whose app cannot start.
   await page.goto(h.url(`/article/${SEED_ID}`));
   const note = page.getByRole("alert").filter({ hasText: "没能启动" });

@@ -39,6 +39,9 @@ export async function freePort() {
  *  checkouts' builds can be tested side by side). */
 export const DIST = process.env.PUFA_DIST || join(ROOT, "dist");
 
+/** The app's own wasm (not the search worker's), for journeys that fail it. */
+export const APP_WASM = /\/pufa-portal-[^/]*_bg\.wasm$/;
+
 /** The content tool of the build under test, for variant deployments:
  *  $PUFA_BIN, else the tool build of $CARGO_TARGET_DIR, else of target/
  *  (where Trunk's pre-build hook builds it). */

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use pufa_core::search::normalize::normalize_text;
 use pufa_core::search::parse_terms;
 use pufa_core::search::pieces::{
-    doc_keys, run, Filter, Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK,
+    bucket_of, doc_keys, key, run, Filter, Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK,
 };
 use pufa_core::search::Sort;
 
@@ -250,6 +250,64 @@ fn common_keys_live_in_files_of_their_own() {
         ..Query::default()
     };
     assert!(search(&meta, &files, &q).0.is_empty());
+}
+
+/// The paths a query fetches, round by round, as the app fetches them.
+fn fetched(meta: &Meta, files: &HashMap<String, Vec<u8>>, q: &Query) -> Vec<String> {
+    let mut have: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut paths_seen = Vec::new();
+    while let Outcome::Need(paths) = run(meta, q, &have).unwrap() {
+        assert!(paths_seen.len() < 1000, "no end to the rounds for {q:?}");
+        for p in paths {
+            have.insert(p.clone(), files[&p].clone());
+            paths_seen.push(p);
+        }
+    }
+    paths_seen
+}
+
+#[test]
+fn a_long_term_fetches_only_the_pairs_that_prove_it() {
+    // 民政 is in every article (a file of its own); 人民政府 in five. The
+    // positions of 人民 and 政府 two apart prove 人民政府, so nothing of
+    // 民政, the largest key, is fetched.
+    let raw = (0..3000)
+        .map(|i| {
+            let body = if i % 600 == 0 {
+                "区人民政府召开会议"
+            } else {
+                "民政民政人民来信政府公开"
+            };
+            (format!("第{i}期"), body.to_string(), 0, None, 0)
+        })
+        .collect();
+    let docs = docs_from(raw);
+    let (meta, files) = build(&docs, 1);
+    let bucket = |a, b| bucket_of(key(a, b), meta.buckets);
+    let middle = bucket('民', '政');
+    assert!(middle != bucket('人', '民') && middle != bucket('政', '府'));
+    assert!(
+        files
+            .keys()
+            .any(|p| p.starts_with(&format!("search/k/{middle}-"))),
+        "民政 should have a file of its own"
+    );
+    let q = Query {
+        terms: parse_terms("人民政府"),
+        ..Query::default()
+    };
+    let (hits, _, _) = search(&meta, &files, &q);
+    let mut got: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+    got.sort_unstable();
+    assert_eq!(got, oracle(&docs, "人民政府", &Filter::default()));
+    assert_eq!(got.len(), 5);
+    let paths = fetched(&meta, &files, &q);
+    for p in &paths {
+        assert!(
+            !p.contains(&format!("/{middle}.")) && !p.contains(&format!("/{middle}-")),
+            "fetched {p}, a file of 民政, among {paths:?}"
+        );
+    }
 }
 
 #[test]

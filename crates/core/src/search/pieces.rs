@@ -15,10 +15,11 @@
 //! files, fetched only for terms of three or more characters.
 //!
 //! A term of one character matches the articles of that character; of two,
-//! the articles of that pair; of `k ≥ 3`, the articles holding all its pairs
-//! in which the pairs at offsets 0, 2, 4, … (and `k-2`) sit at exactly those
-//! distances: that covers every character, so it proves the article contains
-//! the term. Recall and precision are therefore those of `str::contains` on
+//! the articles of that pair; of `k ≥ 3`, the articles holding its pairs at
+//! offsets 0, 2, 4, … (and `k-2`) at exactly those distances: that covers
+//! every character, so it proves the article contains the term, and only
+//! these pairs' postings and positions are fetched (the pairs between them
+//! would prove nothing more). Recall and precision are therefore those of `str::contains` on
 //! the normalised text, with no article bodies fetched.
 //!
 //! Article numbers are positions in the archive's newest-first order, so
@@ -409,7 +410,12 @@ fn decode_doc_list(file: &str, data: &[u8]) -> Result<Vec<u32>, DataError> {
 /// What a query looks up for one term.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct TermKeys {
-    /// Every key of the term (its character, or all its pairs).
+    /// The keys whose postings are fetched: the character; the pair; for
+    /// three characters both pairs; for more, only the cover pairs (once
+    /// each). The positions of the cover prove the term, so a pair between
+    /// two cover pairs (民政 in 人民政府) adds nothing to what is found,
+    /// and fetching its posting would cost a request and, for a common
+    /// pair, the largest file of the query.
     keys: Vec<u64>,
     /// `(offset, key)` of the pairs whose positions prove the term; empty
     /// when the posting alone decides (one or two characters).
@@ -427,17 +433,24 @@ fn term_keys(term: &str) -> TermKeys {
             keys: vec![key(chars[0], '\0')],
             cover: Vec::new(),
         },
+        2 => TermKeys {
+            keys: vec![key(chars[0], chars[1])],
+            cover: Vec::new(),
+        },
         k => {
-            let keys = chars.windows(2).map(|w| key(w[0], w[1])).collect();
             let mut cover = Vec::new();
-            if k >= 3 {
-                let mut off = 0;
-                while off + 2 <= k {
-                    cover.push((off as u32, key(chars[off], chars[off + 1])));
-                    off += 2;
-                }
-                if k % 2 == 1 {
-                    cover.push(((k - 2) as u32, key(chars[k - 2], chars[k - 1])));
+            let mut off = 0;
+            while off + 2 <= k {
+                cover.push((off as u32, key(chars[off], chars[off + 1])));
+                off += 2;
+            }
+            if k % 2 == 1 {
+                cover.push(((k - 2) as u32, key(chars[k - 2], chars[k - 1])));
+            }
+            let mut keys: Vec<u64> = Vec::with_capacity(cover.len());
+            for &(_, k) in &cover {
+                if !keys.contains(&k) {
+                    keys.push(k);
                 }
             }
             TermKeys { keys, cover }
@@ -1397,6 +1410,20 @@ mod tests {
         assert_eq!(tk.cover, vec![(0, key('民', '法')), (1, key('法', '典'))]);
         let tk = term_keys("普法工作");
         assert_eq!(tk.cover, vec![(0, key('普', '法')), (2, key('工', '作'))]);
+        // Only the cover's postings are fetched: 法工 proves nothing more.
+        assert_eq!(tk.keys, vec![key('普', '法'), key('工', '作')]);
+        let tk = term_keys("宪法宣传日");
+        assert_eq!(
+            tk.cover,
+            vec![
+                (0, key('宪', '法')),
+                (2, key('宣', '传')),
+                (3, key('传', '日'))
+            ]
+        );
+        assert_eq!(tk.keys.len(), 3);
+        // A pair that covers twice is fetched once.
+        assert_eq!(term_keys("人民人民").keys, vec![key('人', '民')]);
         assert!(term_keys("普法").cover.is_empty());
         assert_eq!(term_keys("法").keys, vec![key('法', '\0')]);
     }

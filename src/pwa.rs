@@ -83,6 +83,26 @@ fn register(update_ready: RwSignal<bool>) {
     });
 }
 
+/// Run `f` in a task of its own once the window's `load` has fired.
+fn after_load(f: impl FnOnce() + 'static) {
+    let Some(w) = crate::dom::window() else {
+        return;
+    };
+    let later = move || set_timeout(f, std::time::Duration::ZERO);
+    if w.document().is_some_and(|d| d.ready_state() == "complete") {
+        later();
+        return;
+    }
+    let on_load = Closure::once_into_js(later);
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_once(true);
+    let _ = w.add_event_listener_with_callback_and_add_event_listener_options(
+        "load",
+        on_load.unchecked_ref(),
+        &options,
+    );
+}
+
 fn reload() {
     if let Some(w) = crate::dom::window() {
         let _ = w.location().reload();
@@ -162,7 +182,10 @@ pub fn PwaNotices() -> impl IntoView {
             off.remove();
         });
     }
-    Effect::new(move |_| register(update_ready));
+    // After the page has loaded, in a task of its own: the worker's install
+    // fetches the whole shell, which must not compete with the first page's
+    // data, and the registration need not lengthen the task that draws it.
+    Effect::new(move |_| after_load(move || register(update_ready)));
     view! {
         <div class="notices">
             <Show when=move || !online.get()>

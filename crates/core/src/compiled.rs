@@ -9,7 +9,7 @@
 //! data/v/<version>/article/<id>.json   one bulletin with 上一篇/下一篇 and 相关文章
 //! data/v/<version>/search/…          the search index in pieces (`search::pieces`):
 //!                                    meta.json, k/ and p/ buckets, card/ blocks,
-//!                                    chan/, dates.bin, views.bin
+//!                                    chan/, dates.bin, views.bin, own.bin
 //! data/v/<version>/manifest.json     every file with its SHA-256, and the ids
 //! ```
 //!

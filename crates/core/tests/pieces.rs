@@ -9,7 +9,8 @@ use proptest::prelude::*;
 use pufa_core::search::normalize::normalize_text;
 use pufa_core::search::parse_terms;
 use pufa_core::search::pieces::{
-    bucket_of, doc_keys, key, run, Filter, Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK,
+    bucket_file, bucket_of, doc_keys, key, run, Filter, Hit, IndexBuilder, Meta, Outcome, Query,
+    CARD_BLOCK, OWN,
 };
 use pufa_core::search::Sort;
 
@@ -52,9 +53,25 @@ fn build(docs: &[Doc], channels: usize) -> (Meta, HashMap<String, Vec<u8>>) {
     (meta, files)
 }
 
-/// Run the query the way the app does: fetch what it asks for, run again.
+/// Run the query the way the app does: with the list of keys that have
+/// files of their own (fetched with `meta.json`), fetch what it asks for,
+/// run again.
 fn search(meta: &Meta, files: &HashMap<String, Vec<u8>>, q: &Query) -> (Vec<Hit>, usize, usize) {
+    search_with(meta, files, q, true)
+}
+
+/// [`search`], with or without the list of keys with files of their own
+/// (an index written before it, or the list not fetched).
+fn search_with(
+    meta: &Meta,
+    files: &HashMap<String, Vec<u8>>,
+    q: &Query,
+    own_list: bool,
+) -> (Vec<Hit>, usize, usize) {
     let mut have: HashMap<String, Vec<u8>> = HashMap::new();
+    if own_list {
+        have.insert(OWN.to_string(), files[OWN].clone());
+    }
     let mut rounds = 0;
     loop {
         match run(meta, q, &have).unwrap() {
@@ -241,10 +258,17 @@ fn common_keys_live_in_files_of_their_own() {
         sort: Sort::MostViewed,
         ..Query::default()
     };
-    let (hits, rounds, _) = search(&meta, &files, &q);
+    let (hits, rounds, _) = search_with(&meta, &files, &q, false);
     assert_eq!(hits.len(), 3000);
     assert_eq!(hits[0].doc, 2999, "most viewed first");
     assert_eq!(rounds, 2, "buckets, then the own files");
+    // With the list of keys that have files of their own, at once.
+    let (with_list, rounds, _) = search(&meta, &files, &q);
+    assert_eq!(with_list, hits);
+    assert_eq!(
+        rounds, 1,
+        "the own files and the small keys' buckets at once"
+    );
     let q = Query {
         terms: parse_terms("普法 不存在"),
         ..Query::default()
@@ -308,6 +332,65 @@ fn a_long_term_fetches_only_the_pairs_that_prove_it() {
             "fetched {p}, a file of 民政, among {paths:?}"
         );
     }
+}
+
+#[test]
+fn a_common_key_is_fetched_from_its_own_files_alone() {
+    // 普法 is in every article; 宣 and 传 each in one.
+    let raw = (0..3000)
+        .map(|i| {
+            let body = if i == 7 { "普法宣" } else { "普法传" };
+            (format!("第{i}期"), body.to_string(), 0, None, 0)
+        })
+        .collect();
+    let docs = docs_from(raw);
+    let (meta, files) = build(&docs, 1);
+    assert!(meta.own_keys.is_some_and(|n| n > 0));
+    let q = Query {
+        terms: parse_terms("普法"),
+        ..Query::default()
+    };
+    let mut have: HashMap<String, Vec<u8>> = HashMap::new();
+    have.insert(OWN.to_string(), files[OWN].clone());
+    let Outcome::Need(paths) = run(&meta, &q, &have).unwrap() else {
+        panic!("nothing fetched yet");
+    };
+    let bucket = bucket_of(key('普', '法'), meta.buckets);
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(
+        paths[0].starts_with(&format!("search/k/{bucket}-")),
+        "{paths:?}"
+    );
+    assert!(!paths.contains(&bucket_file(false, bucket)));
+    have.insert(paths[0].clone(), files[&paths[0]].clone());
+    let Outcome::Done(hits) = run(&meta, &q, &have).unwrap() else {
+        panic!("the own file was all it needed");
+    };
+    assert_eq!(hits.len(), 3000);
+    // Three characters: the own files of 普法 and 法宣 (positions too)
+    // with the small key's buckets, in one round, and the same answer
+    // as without the list.
+    let q = Query {
+        terms: parse_terms("普法宣"),
+        ..Query::default()
+    };
+    let (hits, rounds, _) = search(&meta, &files, &q);
+    assert_eq!(rounds, 1);
+    assert_eq!(hits.iter().map(|h| h.doc).collect::<Vec<_>>(), vec![7]);
+    assert_eq!(search_with(&meta, &files, &q, false).0, hits);
+}
+
+#[test]
+fn a_list_of_own_keys_that_does_not_match_meta_is_an_error_naming_it() {
+    let docs = docs_from(vec![("普法".into(), "宣传".into(), 0, None, 0)]);
+    let (mut meta, files) = build(&docs, 1);
+    meta.own_keys = Some(5);
+    let q = Query {
+        terms: parse_terms("普法"),
+        ..Query::default()
+    };
+    let e = run(&meta, &q, &files).unwrap_err();
+    assert_eq!(e.file, OWN);
 }
 
 #[test]

@@ -98,7 +98,12 @@ impl<F: Fetch> Engine<F> {
             return Ok(m);
         }
         let file = self.file(pieces::META);
-        let data = self.fetch.get(pieces::META).await?;
+        // The list of common keys with it: the first search then asks for
+        // their files at once. It only saves requests; without it (an older
+        // index, or offline and never fetched) buckets say where keys are.
+        let (data, own) =
+            futures::future::join(self.fetch.get(pieces::META), self.fetch.get(pieces::OWN)).await;
+        let data = data?;
         let text = std::str::from_utf8(&data)
             .map_err(|_| Failure::Data(DataError::new(&file, "", "文件不是 UTF-8 文本")))?;
         let meta: Meta = decode(&file, text).map_err(Failure::Data)?;
@@ -118,6 +123,11 @@ impl<F: Fetch> Engine<F> {
                     pieces::INDEX_FORMAT
                 ),
             )));
+        }
+        if let (Ok(own), Some(_)) = (own, meta.own_keys) {
+            self.pieces
+                .borrow_mut()
+                .insert(pieces::OWN.to_string(), own);
         }
         let meta = Rc::new(meta);
         *self.meta.borrow_mut() = Some(meta.clone());
@@ -407,6 +417,11 @@ impl<F: Fetch> Engine<F> {
         files.extend(channels.iter().map(|c| pieces::channel_file(c)));
         files.push(pieces::DATES.to_string());
         files.push(pieces::VIEWS.to_string());
+        // The list of common keys comes with meta.json; again only if that
+        // fetch failed.
+        if meta.own_keys.is_some() && !self.pieces.borrow().contains_key(pieces::OWN) {
+            files.push(pieces::OWN.to_string());
+        }
         // The aids too: 您是不是要找, pinyin and synonyms work offline.
         if let Some(a) = &meta.aids {
             files.extend(a.all_files());

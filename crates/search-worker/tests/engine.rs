@@ -330,8 +330,10 @@ fn download_fetches_every_file_once_and_reports_progress() {
     assert_eq!(files.fetched.borrow().len(), all.len(), "each once");
     let (done, total) = progress.get();
     assert_eq!(done, total);
-    // meta.json was read before the count started.
-    assert_eq!(total, all.len() - 1);
+    // meta.json and the list of common keys were read before the count
+    // started.
+    assert!(all.contains(pieces::OWN));
+    assert_eq!(total, all.len() - 2);
     assert!(steps.get() >= 3);
 }
 
@@ -342,4 +344,58 @@ fn snippets_mark_the_words_in_the_article_text() {
     assert_eq!(marked(&s), ["民法典", "民法典"]);
     let joined: String = s.iter().map(|x| x.text.as_str()).collect();
     assert!(text.contains(joined.trim_matches('…')));
+}
+
+/// 3,000 articles, every one holding 普法 (a key with files of its own).
+fn common_key_docs() -> Vec<Doc> {
+    (0..3000)
+        .map(|i| Doc {
+            title: format!("第{i}期"),
+            body: "普法宣传".to_string(),
+            channel: "pufa",
+            day: NaiveDate::from_ymd_opt(2024, 12, 28).unwrap() - chrono::Days::new(i / 10),
+        })
+        .collect()
+}
+
+#[test]
+fn a_common_key_comes_from_its_own_file_without_its_bucket() {
+    let files = build(&common_key_docs());
+    let engine = Engine::new(VERSION, &files);
+    block_on(engine.about()).unwrap();
+    let setup: BTreeSet<String> = files.fetched.borrow().iter().cloned().collect();
+    assert_eq!(
+        setup,
+        BTreeSet::from([pieces::META.to_string(), pieces::OWN.to_string()]),
+        "the list of common keys comes with meta.json"
+    );
+    files.fetched.borrow_mut().clear();
+    let f = found(block_on(engine.find(1, params("普法"))));
+    assert_eq!(f.total, 3000);
+    let bucket = pieces::bucket_of(pieces::key('普', '法'), {
+        let meta: pieces::Meta = serde_json::from_slice(&files.files[pieces::META]).unwrap();
+        meta.buckets
+    });
+    let fetched = files.fetched.borrow().clone();
+    assert!(
+        fetched
+            .iter()
+            .any(|p| p.starts_with(&format!("search/k/{bucket}-"))),
+        "{fetched:?}"
+    );
+    assert!(
+        !fetched.contains(&pieces::bucket_file(false, bucket)),
+        "{fetched:?}"
+    );
+}
+
+#[test]
+fn without_the_list_of_common_keys_buckets_still_find_them() {
+    let mut files = build(&common_key_docs());
+    files.files.remove(pieces::OWN);
+    let engine = Engine::new(VERSION, &files);
+    block_on(engine.about()).unwrap();
+    let f = found(block_on(engine.find(1, params("普法宣"))));
+    assert_eq!(f.total, 3000);
+    assert_eq!(f.results.len(), PER_PAGE);
 }

@@ -50,6 +50,12 @@ pub const META: &str = "search/meta.json";
 pub const DATES: &str = "search/dates.bin";
 /// View counts in article order.
 pub const VIEWS: &str = "search/views.bin";
+/// The keys that have files of their own, ascending: varint(n), then each
+/// key's difference from the one before. Fetched with `meta.json`, it lets
+/// a query ask for a common key's own files at once, instead of first its
+/// bucket files (which only say that the key has files of its own): two
+/// requests and a round fewer for each common key.
+pub const OWN: &str = "search/own.bin";
 /// Data of one key larger than this gets a file of its own.
 pub const OWN_FILE_BYTES: usize = 4096;
 /// Bucket files aim at about this many bytes of postings each.
@@ -74,6 +80,10 @@ pub struct Meta {
     /// The search aids (pinyin, suggestions, synonyms), when built.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aids: Option<super::aids::AidsMeta>,
+    /// Number of keys listed in [`OWN`]; `None` for an index written
+    /// before that file (then every key is looked up in its bucket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_keys: Option<u32>,
 }
 
 impl Meta {
@@ -91,6 +101,9 @@ impl Meta {
         }
         if self.card_block == 0 || self.card_block > 10_000 {
             return bad("card_block");
+        }
+        if self.own_keys.is_some_and(|n| n > 1 << 24) {
+            return bad("own_keys");
         }
         Ok(())
     }
@@ -365,7 +378,52 @@ fn decode_positions(file: &str, data: &[u8], posting: &Posting) -> Result<Flat, 
 pub struct Decoded {
     postings: HashMap<u64, Arc<Posting>>,
     positions: HashMap<u64, Arc<Flat>>,
+    own: Option<Arc<OwnKeys>>,
     bytes: usize,
+}
+
+/// The keys with files of their own ([`OWN`]), ascending, each with the
+/// part number of its files (its rank among its bucket's own keys, as the
+/// builder numbers them).
+#[derive(Debug, Default)]
+struct OwnKeys {
+    keys: Vec<u64>,
+    parts: Vec<u32>,
+}
+
+impl OwnKeys {
+    fn decode(data: &[u8], buckets: u32, count: u32) -> Result<OwnKeys, DataError> {
+        let mut r = Reader::new(OWN, data);
+        let n = r.varint()?;
+        if n != u64::from(count) {
+            return Err(DataError::new(
+                OWN,
+                "",
+                "搜索索引的常用词列表与描述文件不符",
+            ));
+        }
+        let n = n as usize;
+        let mut keys = Vec::with_capacity(n.min(data.len()));
+        let mut parts = Vec::with_capacity(n.min(data.len()));
+        let mut per_bucket: HashMap<u32, u32> = HashMap::new();
+        let mut k = 0u64;
+        for i in 0..n {
+            let d = r.varint()?;
+            if i > 0 && d == 0 {
+                return Err(r.broken());
+            }
+            k = k.checked_add(d).ok_or_else(|| r.broken())?;
+            let next = per_bucket.entry(bucket_of(k, buckets)).or_default();
+            keys.push(k);
+            parts.push(*next);
+            *next += 1;
+        }
+        Ok(OwnKeys { keys, parts })
+    }
+
+    fn part(&self, key: u64) -> Option<u32> {
+        self.keys.binary_search(&key).ok().map(|i| self.parts[i])
+    }
 }
 
 /// Past this, the decoded cache starts again empty.
@@ -504,9 +562,21 @@ fn locate<'p>(
     pieces: &'p impl Pieces,
     k: u64,
     positions: bool,
+    own: Option<&OwnKeys>,
     missing: &mut Vec<String>,
 ) -> Result<Located<'p>, DataError> {
     let bucket = bucket_of(k, meta.buckets);
+    // A key known to have files of its own: straight to them.
+    if let Some(part) = own.and_then(|o| o.part(k)) {
+        let path = own_file(positions, bucket, part);
+        return Ok(match pieces.get(&path) {
+            Some(bytes) => Located::Found(path, bytes),
+            None => {
+                push_once(missing, path);
+                Located::Pending
+            }
+        });
+    }
     let path = bucket_file(positions, bucket);
     let Some(data) = pieces.get(&path) else {
         push_once(missing, path);
@@ -604,6 +674,15 @@ pub fn run_widened(
     meta.check()?;
     cache.trim();
     let mut missing = Vec::new();
+    // The list of keys with files of their own, once the caller has it
+    // (the search worker fetches it with `meta.json`). It only saves
+    // requests, so it is never asked for: without it, buckets say where a
+    // key is, as they do for an index written before the list.
+    if let (None, Some(count), Some(data)) = (&cache.own, meta.own_keys, pieces.get(OWN)) {
+        cache.own = Some(Arc::new(OwnKeys::decode(data, meta.buckets, count)?));
+    }
+    let own = cache.own.clone();
+    let own = own.as_deref();
     // Per term, every way of matching it.
     let mut slots: Vec<Vec<Way>> = Vec::new();
     for (i, t) in query.terms.iter().enumerate() {
@@ -624,7 +703,7 @@ pub fn run_widened(
                     posts.push(Some(p.clone()));
                     continue;
                 }
-                match locate(meta, pieces, k, false, &mut missing)? {
+                match locate(meta, pieces, k, false, own, &mut missing)? {
                     Located::Found(path, bytes) => {
                         let p = decode_posting(&path, bytes)?;
                         posts.push(Some(cache.posting(k, p)));
@@ -642,7 +721,7 @@ pub fn run_widened(
                     positions.push(Pos::Decoded(f.clone()));
                     continue;
                 }
-                match locate(meta, pieces, k, true, &mut missing)? {
+                match locate(meta, pieces, k, true, own, &mut missing)? {
                     Located::Found(path, bytes) => positions.push(Pos::Raw(path, bytes)),
                     _ => positions.push(Pos::Missing),
                 }
@@ -1289,6 +1368,7 @@ impl IndexBuilder {
         }
         let mut bytes = 0u64;
         let mut files = 0u32;
+        let mut own_keys: Vec<u64> = Vec::new();
         let mut put = |path: &str, data: &[u8]| {
             bytes += data.len() as u64;
             files += 1;
@@ -1311,6 +1391,7 @@ impl IndexBuilder {
                 put_varint(&mut pfile, k - prev);
                 prev = k;
                 if own {
+                    own_keys.push(k);
                     put_varint(&mut kfile, u64::from(part) << 1 | 1);
                     put_varint(&mut pfile, u64::from(part) << 1 | 1);
                     put(&own_file(false, bucket, part), &post)?;
@@ -1326,6 +1407,15 @@ impl IndexBuilder {
             put(&bucket_file(false, bucket), &kfile)?;
             put(&bucket_file(true, bucket), &pfile)?;
         }
+        own_keys.sort_unstable();
+        let mut list = Vec::new();
+        put_varint(&mut list, own_keys.len() as u64);
+        let mut prev = 0u64;
+        for &k in &own_keys {
+            put_varint(&mut list, k - prev);
+            prev = k;
+        }
+        put(OWN, &list)?;
         // Dates as runs.
         let mut runs: Vec<(i64, u32)> = Vec::new();
         for &d in &self.days {
@@ -1373,6 +1463,7 @@ impl IndexBuilder {
             bytes,
             files,
             aids: None,
+            own_keys: Some(own_keys.len() as u32),
         })
     }
 }

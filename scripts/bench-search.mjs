@@ -447,9 +447,10 @@ async function oursCold(browser, origin, q, maxEnum) {
   await page.waitForLoadState("networkidle");
   await ctx.net.settle();
   // The engine and its description, as Pagefind's setup counts its own
-  // JS, wasm and entry files: the search worker's JS and wasm, meta.json.
+  // JS, wasm and entry files: the search worker's JS and wasm, meta.json
+  // and the list of keys with files of their own (own.bin).
   const setup = ctx.net.log
-    .filter((r) => r.url.endsWith("/search/meta.json") || /\/pufa-search-worker-[0-9a-f]+(_bg\.wasm|\.js)$/.test(r.url))
+    .filter((r) => /\/search\/(meta\.json|own\.bin)$/.test(r.url) || /\/pufa-search-worker-[0-9a-f]+(_bg\.wasm|\.js)$/.test(r.url))
     .reduce((s, r) => s + r.bytes, 0);
   const t = await page.evaluate(ourType, q);
   const none = { n: NaN, bytes: NaN, urls: [] };
@@ -761,7 +762,7 @@ async function run(content, oursOrigin, pfOrigin, pfDir, buildJson) {
     `(cold reqs/kB/ms: median/p95 over ${queries.length} queries, until results show; full: medians until 10 snippets (ours) or 10 results' data (Pagefind); ` +
       `warm/retype: p50/p95 ms per keystroke over ${oursWarm.times.length} keystrokes (ours) / ${pfWarm.length} (Pagefind) of ${warmQueries.length} queries; ` +
       `recall: our result set read in full for ${oursEn}/${queries.length} queries (≤ ${MAX_ENUM} results), Pagefind's for all; precision: over every result id read (ours: pages 1–3 beyond ${MAX_ENUM}); ` +
-      `exact: queries whose count equals the oracle's and whose results read all contain the query; setup: bytes before the first query (ours meta.json, Pagefind init); ` +
+      `exact: queries whose count equals the oracle's and whose results read all contain the query; setup: bytes before the first query (ours the worker, meta.json and own.bin, Pagefind init); ` +
       `build: ours = the whole pufa build, Pagefind = pagefind --site; index MB = bytes of the files, du = disk usage)`,
   );
   const countOff = ours.rows.filter((r) => r.total !== r.oracle);

@@ -11,16 +11,17 @@
 //!
 //! Keys are spread over `buckets` files by a fixed hash, so a query fetches
 //! only the buckets of its own keys; a key whose data is large lives in a
-//! file of its own, named from its bucket entry. Positions are separate
-//! files, fetched only for terms of three or more characters.
+//! file of its own, named from its bucket entry and listed in [`OWN`], so
+//! that a caller holding that list asks for the file at once. Positions are
+//! separate files, fetched only for terms of three or more characters.
 //!
 //! A term of one character matches the articles of that character; of two,
 //! the articles of that pair; of `k ≥ 3`, the articles holding its pairs at
 //! offsets 0, 2, 4, … (and `k-2`) at exactly those distances: that covers
 //! every character, so it proves the article contains the term, and only
 //! these pairs' postings and positions are fetched (the pairs between them
-//! would prove nothing more). Recall and precision are therefore those of `str::contains` on
-//! the normalised text, with no article bodies fetched.
+//! would prove nothing more). Recall and precision are therefore those of
+//! `str::contains` on the normalised text, with no article bodies fetched.
 //!
 //! Article numbers are positions in the archive's newest-first order, so
 //! newest/oldest sorts need no data; dates (runs of equal Beijing days),

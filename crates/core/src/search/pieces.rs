@@ -160,11 +160,12 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 
 /// An ascending list: its length, then each number's difference from the
 /// one before (the first from 0). Read back with `Reader::after`.
-fn put_ascending(out: &mut Vec<u8>, list: &[u32]) {
+fn put_ascending<T: Copy + Into<u64>>(out: &mut Vec<u8>, list: &[T]) {
     put_varint(out, list.len() as u64);
-    let mut prev = 0;
+    let mut prev = 0u64;
     for &v in list {
-        put_varint(out, u64::from(v - prev));
+        let v: u64 = v.into();
+        put_varint(out, v - prev);
         prev = v;
     }
 }
@@ -569,14 +570,11 @@ fn locate<'p>(
     let bucket = bucket_of(k, meta.buckets);
     // A key known to have files of its own: straight to them.
     if let Some(part) = own.and_then(|o| o.part(k)) {
-        let path = own_file(positions, bucket, part);
-        return Ok(match pieces.get(&path) {
-            Some(bytes) => Located::Found(path, bytes),
-            None => {
-                push_once(missing, path);
-                Located::Pending
-            }
-        });
+        return Ok(own_located(
+            pieces,
+            own_file(positions, bucket, part),
+            missing,
+        ));
     }
     let path = bucket_file(positions, bucket);
     let Some(data) = pieces.get(&path) else {
@@ -586,15 +584,25 @@ fn locate<'p>(
     match find_in_bucket(&path, data, k)? {
         Entry::Absent => Ok(Located::Absent),
         Entry::Inline(bytes) => Ok(Located::Found(path, bytes)),
-        Entry::Own(part) => {
-            let own = own_file(positions, bucket, part);
-            match pieces.get(&own) {
-                Some(bytes) => Ok(Located::Found(own, bytes)),
-                None => {
-                    push_once(missing, own);
-                    Ok(Located::Pending)
-                }
-            }
+        Entry::Own(part) => Ok(own_located(
+            pieces,
+            own_file(positions, bucket, part),
+            missing,
+        )),
+    }
+}
+
+/// A key's own file: found, or asked for.
+fn own_located<'p>(
+    pieces: &'p impl Pieces,
+    path: String,
+    missing: &mut Vec<String>,
+) -> Located<'p> {
+    match pieces.get(&path) {
+        Some(bytes) => Located::Found(path, bytes),
+        None => {
+            push_once(missing, path);
+            Located::Pending
         }
     }
 }
@@ -1410,12 +1418,7 @@ impl IndexBuilder {
         }
         own_keys.sort_unstable();
         let mut list = Vec::new();
-        put_varint(&mut list, own_keys.len() as u64);
-        let mut prev = 0u64;
-        for &k in &own_keys {
-            put_varint(&mut list, k - prev);
-            prev = k;
-        }
+        put_ascending(&mut list, &own_keys);
         put(OWN, &list)?;
         // Dates as runs.
         let mut runs: Vec<(i64, u32)> = Vec::new();

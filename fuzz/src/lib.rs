@@ -388,7 +388,7 @@ pub fn edit(piece: &[u8], ops: &[u8]) -> Vec<u8> {
 /// query (a fixed one, or the next `byte 3 & 63` bytes as typed text).
 /// The rest is either the piece's new bytes or edits to its bytes
 /// ([`edit`]), and is also handed over for every file a run asks for.
-/// Every sort runs, with and without the filter; `own_count` reads the
+/// Every sort runs, with and without the filter; `own_files` reads the
 /// input too.
 pub fn search_pieces(data: &[u8]) {
     let ix = fixed_index();
@@ -403,8 +403,8 @@ pub fn search_pieces(data: &[u8]) {
     } else {
         QUERIES[usize::from(q) % QUERIES.len()].to_string()
     };
-    let _ = pieces::own_count("search/k/0.bin", data);
-    let _ = pieces::own_count("search/k/0.bin", rest);
+    let _ = pieces::own_files("search/k/0.bin", 0, data);
+    let _ = pieces::own_files("search/k/0.bin", 0, rest);
     let replaced = ix.paths.get(usize::from(at(0)) % (ix.paths.len() + 1));
     let edited = match replaced {
         Some(p) if at(1) & 0x80 != 0 => Some(edit(&ix.files[p], rest)),

@@ -3,7 +3,10 @@
 // 400 bulletins in which 甲乙 and 丙丁 occur often. The search worker
 // fetches the list of such keys with meta.json and asks for their files
 // at once, without their bucket files; the positions in those files still
-// decide which articles hold the words together.
+// decide which articles hold the words together. 600 more make 戊己庚辛
+// a frequent title term whose pairs 戊己 and 庚辛 fill every body: the
+// compiler indexes it whole (a phrase), and a search for it fetches one
+// posting and no positions.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +17,9 @@ import { deploy, start, text } from "./harness.mjs";
 
 const TOGETHER = 300;
 const APART = 100;
+const PHRASE_DOCS = 600;
+// Titles holding 戊己庚辛 (i < 200) and bodies holding it (i % 3 == 0).
+const PHRASE_HITS = [...Array(PHRASE_DOCS).keys()].filter((i) => i < 200 || i % 3 === 0).length;
 
 let work;
 let h;
@@ -27,6 +33,14 @@ before(async () => {
       writeFileSync(
         join(dir, `2020-gongtong-${i}.md`),
         `+++\ntitle = "常用词测试第${i}期"\nchannel = "xinzhou"\npublished = "2020-06-01 10:00"\nsample = true\n+++\n\n${line.repeat(15)}\n`,
+      );
+    }
+    for (let i = 0; i < PHRASE_DOCS; i++) {
+      const title = i < 200 ? `戊己庚辛第${i}期` : `词组测试第${i}期`;
+      const body = "戊己和庚辛，".repeat(70) + (i % 3 === 0 ? "戊己庚辛。" : "");
+      writeFileSync(
+        join(dir, `2020-cizu-${i}.md`),
+        `+++\ntitle = "${title}"\nchannel = "xinzhou"\npublished = "2020-05-01 10:00"\nsample = true\n+++\n\n${body}\n`,
       );
     }
   });
@@ -56,5 +70,23 @@ test("words made of common keys are found exactly, from the keys' own files with
   // them is not fetched at all.
   assert.equal(own.length, 4, searchFiles.join(" "));
   assert.deepEqual(buckets, [], searchFiles.join(" "));
+  assert.deepEqual(page.problems, []);
+});
+
+test("a frequent term is found from one file of its own, with no positions fetched", async () => {
+  const page = await h.page({ serviceWorkers: "block" });
+  const searchFiles = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.includes("/search/")) searchFiles.push(path.replace(/^.*\/search\//, ""));
+  });
+  await page.goto(h.url(`/search?q=${encodeURIComponent("戊己庚辛")}`));
+  await page.locator(".result-count", { hasText: /^找到 \d+ 条结果$/ }).waitFor();
+  assert.equal(await text(page, ".result-count"), `找到 ${PHRASE_HITS} 条结果`);
+  // Title matches first.
+  assert.match(await text(page, ".search-results .result-title"), /^戊己庚辛第\d+期$/);
+  const index = searchFiles.filter((f) => /^[kp]\//.test(f));
+  assert.equal(index.length, 1, searchFiles.join(" "));
+  assert.match(index[0], /^k\/\d+-\d+\.bin$/, searchFiles.join(" "));
   assert.deepEqual(page.problems, []);
 });

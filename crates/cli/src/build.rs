@@ -17,6 +17,7 @@ use pufa_core::compiled::{
     self, article_file, encode_article, encode_site, list_file, DataVersion, Entry, HomeFile,
     HomeSection, ListFile, FORMAT, VERSION_FILE,
 };
+use pufa_core::search::aids;
 use pufa_core::search::pieces::{
     self, bulletin_keys, card_file, publish_day, IndexBuilder, CARD_BLOCK,
 };
@@ -295,6 +296,39 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
                 index.add(k, publish_day(b), b.views);
             }
         }
+        // The archive's frequent terms (from titles): the search aids'
+        // suggestions, and, of three or more characters, the candidates to
+        // be indexed whole (phrases) where their pairs' positions are large.
+        let terms = aids::frequent_terms(
+            all.iter().map(|b| b.title.as_str()),
+            aids::MIN_DF,
+            aids::MAX_TERMS,
+        );
+        let mut long: Vec<(&str, usize)> = terms
+            .iter()
+            .filter_map(|t| {
+                let cost = index.phrase_cost(&t.text)?;
+                (cost >= pieces::PHRASE_MIN_BYTES).then_some((t.text.as_str(), cost))
+            })
+            .collect();
+        // Working a phrase out costs about what it saves, so only the most
+        // costly candidates are worked out (a few more than are kept: some
+        // occur nowhere), dealt to the threads in turn so that each gets
+        // as much work.
+        long.sort_by_key(|&(t, cost)| (std::cmp::Reverse(cost), t));
+        long.truncate(pieces::MAX_PHRASES + pieces::MAX_PHRASES / 4);
+        let (even, odd): (Vec<_>, Vec<_>) = long.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        let long: Vec<&str> = even.into_iter().chain(odd).map(|(_, (t, _))| *t).collect();
+        let found = in_parallel(&long, |t| index.phrase(t, pieces::PHRASE_MIN_BYTES));
+        let mut found: Vec<(&str, pieces::Phrase)> = long
+            .iter()
+            .zip(found)
+            .filter_map(|(t, p)| Some((*t, p?)))
+            .collect();
+        found.sort_by_key(|(_, p)| std::cmp::Reverse(p.saves()));
+        for (t, phrase) in found.into_iter().take(pieces::MAX_PHRASES) {
+            index.add_phrase(t, phrase);
+        }
         let mut channels = Vec::new();
         for (_, channel) in catalog.channel_tree() {
             let within: HashSet<String> = catalog.descendants(&channel.id).into_iter().collect();
@@ -316,7 +350,8 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             meta.files += 1;
         }
         // Search that forgives (issue #14): pinyin, suggestions, synonyms.
-        let aids = crate::search_aids::write(all, &synonyms, |path, data| tree.put(path, data))?;
+        let aids =
+            crate::search_aids::write(all, &terms, &synonyms, |path, data| tree.put(path, data))?;
         meta.bytes += aids.bytes;
         meta.files += aids.files;
         meta.aids = Some(aids);

@@ -37,17 +37,14 @@ pub fn readings(c: char) -> Vec<String> {
     out
 }
 
-/// Write the aids of the archive (`bulletins` newest first) with `emit`.
+/// Write the aids of the archive (`bulletins` newest first, `terms` its
+/// [`aids::frequent_terms`]) with `emit`.
 pub fn write(
     bulletins: &[Bulletin],
+    terms: &[aids::TermStat],
     synonyms: &BTreeMap<String, Vec<String>>,
     emit: impl FnMut(&str, &[u8]) -> io::Result<()>,
 ) -> io::Result<AidsMeta> {
-    let terms = aids::frequent_terms(
-        bulletins.iter().map(|b| b.title.as_str()),
-        aids::MIN_DF,
-        aids::MAX_TERMS,
-    );
     // Every Chinese character of the archive, so a query's slip is read as
     // pinyin even where it is in no frequent term (点 of 民法点).
     let chunks: Vec<&[Bulletin]> = bulletins.chunks(2048).collect();
@@ -62,7 +59,7 @@ pub fn write(
         set
     });
     let chars: BTreeSet<char> = sets.into_iter().flatten().collect();
-    aids::write_aids(&terms, &chars, &readings, synonyms, emit)
+    aids::write_aids(terms, &chars, &readings, synonyms, emit)
 }
 
 /// The line of `word = …` (quoted or not) in a TOML text.

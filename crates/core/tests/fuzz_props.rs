@@ -491,7 +491,7 @@ proptest! {
                 bytes[i] ^= x;
             }
         }
-        let _ = pieces::own_count(&path, &bytes);
+        let _ = pieces::own_files(&path, 0, &bytes);
         let pieces = Overlay { base: &index.files, over: vec![(path, bytes)] };
         run_rounds(&index.meta, &query, pieces, &fetched)?;
     }

@@ -9,8 +9,8 @@ use proptest::prelude::*;
 use pufa_core::search::normalize::normalize_text;
 use pufa_core::search::parse_terms;
 use pufa_core::search::pieces::{
-    bucket_file, bucket_of, doc_keys, key, run, Filter, Hit, IndexBuilder, Meta, Outcome, Query,
-    CARD_BLOCK, OWN,
+    bucket_file, bucket_of, doc_keys, key, own_files, phrase_key, run, run_cached, Decoded, Filter,
+    Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK, OWN, PHRASE_MIN_BYTES,
 };
 use pufa_core::search::Sort;
 
@@ -23,9 +23,20 @@ struct Doc {
 }
 
 fn build(docs: &[Doc], channels: usize) -> (Meta, HashMap<String, Vec<u8>>) {
+    build_with(docs, channels, &[])
+}
+
+/// [`build`], with `phrases` (normalised terms) indexed whole wherever
+/// they occur, however small their pairs.
+fn build_with(docs: &[Doc], channels: usize, phrases: &[&str]) -> (Meta, HashMap<String, Vec<u8>>) {
     let mut b = IndexBuilder::new();
     for d in docs {
         b.add(doc_keys(&d.title, &d.body), d.day, d.views);
+    }
+    for t in phrases {
+        if let Some(p) = b.phrase(t, 0) {
+            b.add_phrase(t, p);
+        }
     }
     let lists: Vec<(String, Vec<u32>)> = (0..channels)
         .map(|c| {
@@ -50,6 +61,18 @@ fn build(docs: &[Doc], channels: usize) -> (Meta, HashMap<String, Vec<u8>>) {
         .unwrap();
     assert_eq!(meta.files as usize, files.len());
     assert_eq!(meta.card_block as usize, CARD_BLOCK);
+    // The whole-index download finds every own file from the buckets.
+    let mut listed: Vec<String> = (0..meta.buckets)
+        .flat_map(|b| own_files("", b, &files[&bucket_file(false, b)]).unwrap())
+        .collect();
+    listed.sort();
+    let mut own: Vec<String> = files
+        .keys()
+        .filter(|p| p.contains('-') && (p.starts_with("search/k/") || p.starts_with("search/p/")))
+        .cloned()
+        .collect();
+    own.sort();
+    assert_eq!(listed, own);
     (meta, files)
 }
 
@@ -161,7 +184,6 @@ proptest! {
         span in 0u32..40,
     ) {
         let docs = docs_from(raw);
-        let (meta, files) = build(&docs, 3);
         // Queries: random strings and substrings of the articles.
         let mut qs = queries;
         for d in docs.iter().take(3) {
@@ -170,6 +192,15 @@ proptest! {
                 qs.push(chars[1..chars.len().min(6)].iter().collect());
             }
         }
+        // Every other query's terms are also indexed whole (phrases).
+        let terms: Vec<String> = qs
+            .iter()
+            .step_by(2)
+            .flat_map(|q| parse_terms(q))
+            .map(|t| t.text)
+            .collect();
+        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let (meta, files) = build_with(&docs, 3, &terms);
         for q in qs {
             let filter = Filter {
                 channel: filter_channel.map(|c| format!("c{c}")),
@@ -195,6 +226,11 @@ proptest! {
                 }
                 got.sort_unstable();
                 prop_assert_eq!(&got, &oracle(&docs, &q, &filter), "query {:?} sort {:?}", q, sort);
+                // Proving phrases from their pairs finds the same.
+                let (pairs, _, _) = search_with(&meta, &files, &query, false);
+                let mut pairs: Vec<u32> = pairs.iter().map(|h| h.doc).collect();
+                pairs.sort_unstable();
+                prop_assert_eq!(&pairs, &got);
             }
         }
     }
@@ -375,6 +411,144 @@ fn a_common_key_is_fetched_from_its_own_files_alone() {
     assert_eq!(search_with(&meta, &files, &q, false).0, hits);
 }
 
+/// 3000 articles where 人民 and 政府 are everywhere, 人民政府 in a few
+/// (one in a title).
+fn common_pairs() -> Vec<Doc> {
+    let raw = (0..3000)
+        .map(|i| {
+            let (title, body) = match i {
+                9 => ("区人民政府通告".to_string(), "人民来信政府公开"),
+                _ if i % 500 == 0 => (format!("第{i}期"), "人民来信政府公开，区人民政府召开会议"),
+                _ => (format!("第{i}期"), "人民来信政府公开人民政协"),
+            };
+            (title, body.to_string(), 0, None, 0)
+        })
+        .collect();
+    docs_from(raw)
+}
+
+#[test]
+fn a_frequent_term_indexed_whole_is_one_posting_without_positions() {
+    let docs = common_pairs();
+    let (meta, files) = build_with(&docs, 1, &["人民政府"]);
+    let q = Query {
+        terms: parse_terms("人民政府"),
+        ..Query::default()
+    };
+    let (hits, rounds, paths) = search(&meta, &files, &q);
+    let bucket = bucket_of(phrase_key("人民政府"), meta.buckets);
+    assert_eq!(rounds, 1);
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(
+        paths[0].starts_with(&format!("search/k/{bucket}-")),
+        "{paths:?}"
+    );
+    let got: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+    // The title match first, then the rest newest first.
+    assert_eq!(got, vec![9, 0, 500, 1000, 1500, 2000, 2500]);
+    // Without the list (an index of before, or the list not fetched), the
+    // pairs prove the same articles.
+    let (pairs, _, paths) = search_with(&meta, &files, &q, false);
+    assert!(
+        paths.iter().any(|p| p.starts_with("search/p/")),
+        "{paths:?}"
+    );
+    assert_eq!(pairs.iter().map(|h| h.doc).collect::<Vec<_>>(), got);
+    // A longer term, or a term inside the phrase, is proved from pairs.
+    for q in ["区人民政府", "民政府"] {
+        let query = Query {
+            terms: parse_terms(q),
+            ..Query::default()
+        };
+        let mut got: Vec<u32> = search(&meta, &files, &query)
+            .0
+            .iter()
+            .map(|h| h.doc)
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, oracle(&docs, q, &Filter::default()), "{q}");
+    }
+}
+
+#[test]
+fn the_compiler_indexes_a_term_whole_only_where_its_pairs_cost_much() {
+    let docs = common_pairs();
+    let mut b = IndexBuilder::new();
+    for d in &docs {
+        b.add(doc_keys(&d.title, &d.body), d.day, d.views);
+    }
+    // 人民 and 政府 in 3000 articles: about 6 kB of positions each.
+    assert!(b.phrase("人民政府", PHRASE_MIN_BYTES).is_none());
+    let p = b.phrase("人民政府", 8 * 1024).expect("worth it past 8 kB");
+    assert!(p.saves() > 8 * 1024, "saves {}", p.saves());
+    // Not in any article: nothing to index.
+    assert!(b.phrase("政府人民", 0).is_none());
+    assert!(b.phrase("人民", 0).is_none(), "a pair is a key already");
+}
+
+#[test]
+fn a_term_sharing_a_phrase_hash_is_proved_from_its_pairs() {
+    // Two different terms with the same 32-bit phrase key.
+    let alphabet: Vec<char> =
+        "人民政府法律普宣传典条例规定会议公开来信区市县省国家社治安全保护权利义务责任行处罚"
+            .chars()
+            .collect();
+    let mut seen: HashMap<u64, String> = HashMap::new();
+    let mut pair = None;
+    'find: for &a in &alphabet {
+        for &b in &alphabet {
+            for &c in &alphabet {
+                for &d in &alphabet {
+                    let t: String = [a, b, c, d].iter().collect();
+                    if let Some(other) = seen.insert(phrase_key(&t), t.clone()) {
+                        pair = Some((other, t));
+                        break 'find;
+                    }
+                }
+            }
+        }
+    }
+    let (a, b) = pair.expect("a shared hash among 2.6 million terms");
+    assert_ne!(a, b);
+    let raw = (0..40)
+        .map(|i| {
+            let body = match i % 4 {
+                0 => a.clone(),
+                1 => b.clone(),
+                2 => format!("{a}{b}"),
+                _ => "其他".to_string(),
+            };
+            (format!("第{i}期"), body, 0, None, 0)
+        })
+        .collect();
+    let docs = docs_from(raw);
+    let (meta, files) = build_with(&docs, 1, &[&a]);
+    // One decoded cache for all, as in the worker: `b` first reads `a`'s
+    // file, then `a`'s posting, kept, must not answer for `b`.
+    let mut cache = Decoded::default();
+    let mut have: HashMap<String, Vec<u8>> = HashMap::new();
+    have.insert(OWN.to_string(), files[OWN].clone());
+    for t in [&b, &a, &b] {
+        let q = Query {
+            terms: parse_terms(t),
+            ..Query::default()
+        };
+        let hits = loop {
+            match run_cached(&meta, &q, &have, &mut cache).unwrap() {
+                Outcome::Done(hits) => break hits,
+                Outcome::Need(paths) => {
+                    for p in paths {
+                        have.insert(p.clone(), files[&p].clone());
+                    }
+                }
+            }
+        };
+        let mut got: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+        got.sort_unstable();
+        assert_eq!(got, oracle(&docs, t, &Filter::default()), "{t}");
+    }
+}
+
 #[test]
 fn a_list_of_own_keys_that_does_not_match_meta_is_an_error_naming_it() {
     let docs = docs_from(vec![("普法".into(), "宣传".into(), 0, None, 0)]);
@@ -454,7 +628,7 @@ proptest! {
             ("普法宣传".into(), "普法宣传典a1".into(), 0, Some(3), 0),
             ("宣传".into(), "法典".into(), 1, None, 1),
         ]);
-        let (meta, mut files) = build(&docs, 2);
+        let (meta, mut files) = build_with(&docs, 2, &["普法宣传", "法宣传"]);
         let mut names: Vec<String> = files.keys().cloned().collect();
         names.sort();
         let victim = names[which.index(names.len())].clone();

@@ -438,12 +438,10 @@ impl<F: Fetch> Engine<F> {
                 .collect();
             let got = futures::future::join_all(paths.iter().map(|p| self.fetch.get(p))).await;
             for ((&bucket, path), data) in chunk.iter().zip(&paths).zip(got) {
-                let own = pieces::own_count(path, &data?).map_err(|e| self.data_failure(e))?;
-                for part in 0..own {
-                    files.push(pieces::own_file(false, bucket, part));
-                    files.push(pieces::own_file(true, bucket, part));
-                }
-                total += 2 * own as usize;
+                let own =
+                    pieces::own_files(path, bucket, &data?).map_err(|e| self.data_failure(e))?;
+                total += own.len();
+                files.extend(own);
                 done += 1;
             }
             progress(done, total);

@@ -23,6 +23,11 @@
 //! would prove nothing more). Recall and precision are therefore those of
 //! `str::contains` on the normalised text, with no article bodies fetched.
 //!
+//! A frequent term whose pairs' positions are large is also a key of its
+//! own, a [`PHRASE`]: its posting, worked out by the compiler from those
+//! same positions, answers the term with no positions fetched. The query
+//! knows a phrase from [`OWN`], where every phrase is listed.
+//!
 //! Article numbers are positions in the archive's newest-first order, so
 //! newest/oldest sorts need no data; dates (runs of equal Beijing days),
 //! views and channel memberships are small files fetched only when a filter
@@ -138,6 +143,32 @@ pub fn key(a: char, b: char) -> u64 {
     (a as u64) << 21 | b as u64
 }
 
+/// The top bit of a key marks a **phrase**: a frequent term of three or
+/// more characters indexed whole (a character or pair key never reaches it).
+pub const PHRASE: u64 = 1 << 63;
+
+/// A term is indexed whole when the positions that would prove it from its
+/// pairs pass this many bytes (uncompressed): 人民政府 is then one posting
+/// instead of the positions of 人民 and 政府 in every article.
+pub const PHRASE_MIN_BYTES: usize = 64 * 1024;
+/// Phrases kept at most, those that save the most bytes: each costs about
+/// 3.4 bytes of [`OWN`], which every search fetches at its start (4096:
+/// about 14 kB).
+pub const MAX_PHRASES: usize = 4096;
+
+/// The key of a phrase: a 32-bit FNV-1a hash of its text under [`PHRASE`],
+/// short so that the list of keys with files of their own ([`OWN`], where
+/// every phrase is) stays small. Two texts may share a hash, so a phrase's
+/// file begins with its text, which the query checks.
+pub fn phrase_key(term: &str) -> u64 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in term.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    PHRASE | u64::from(h)
+}
+
 /// Which bucket a key lives in: a fixed mixing function, identical in the
 /// compiler and the browser.
 pub fn bucket_of(key: u64, buckets: u32) -> u32 {
@@ -240,6 +271,20 @@ impl<'a, 'f> Reader<'a, 'f> {
         prev.checked_add(d).ok_or_else(|| self.broken())
     }
 
+    /// Pass over `n` varints without decoding them (at most to the end):
+    /// the `n`-th byte below 0x80 ends them.
+    fn skip_varints(&mut self, mut n: u64) {
+        while n > 0 {
+            let Some(&b) = self.data.get(self.at) else {
+                return;
+            };
+            self.at += 1;
+            if b < 0x80 {
+                n -= 1;
+            }
+        }
+    }
+
     fn byte(&mut self) -> Result<u8, DataError> {
         let b = *self.data.get(self.at).ok_or_else(|| self.broken())?;
         self.at += 1;
@@ -295,22 +340,27 @@ fn find_in_bucket<'a>(file: &str, data: &'a [u8], key: u64) -> Result<Entry<'a>,
     Ok(Entry::Absent)
 }
 
-/// How many keys of a bucket file have files of their own (numbered
-/// `0..count`), for downloading the whole index.
-pub fn own_count(file: &str, data: &[u8]) -> Result<u32, DataError> {
+/// The own files of a bucket's keys (postings, and positions where a key
+/// has them), for downloading the whole index.
+pub fn own_files(file: &str, bucket: u32, data: &[u8]) -> Result<Vec<String>, DataError> {
     let mut r = Reader::new(file, data);
     let n = r.varint()?;
-    let mut own = 0u32;
+    let mut out = Vec::new();
+    let mut k = 0u64;
     for _ in 0..n {
-        r.varint()?;
+        k = k.checked_add(r.varint()?).ok_or_else(|| r.broken())?;
         let tag = r.varint()?;
         if tag & 1 == 1 {
-            own += 1;
+            let part = u32::try_from(tag >> 1).map_err(|_| r.broken())?;
+            out.push(own_file(false, bucket, part));
+            if k & PHRASE == 0 {
+                out.push(own_file(true, bucket, part));
+            }
         } else {
             r.bytes(usize::try_from(tag >> 1).map_err(|_| r.broken())?)?;
         }
     }
-    Ok(own)
+    Ok(out)
 }
 
 /// Postings: varint(n), then n × (varint(doc delta), weight byte).
@@ -337,6 +387,18 @@ fn decode_posting(file: &str, data: &[u8]) -> Result<Posting, DataError> {
         p.weights.push(r.byte()?);
     }
     Ok(p)
+}
+
+/// A phrase's posting file: varint(bytes of its text), the text, then its
+/// posting. `None` when the file is another text's (their keys' hashes
+/// agree).
+fn decode_phrase(file: &str, data: &[u8], term: &str) -> Result<Option<Posting>, DataError> {
+    let mut r = Reader::new(file, data);
+    let len = usize::try_from(r.varint()?).map_err(|_| r.broken())?;
+    if r.bytes(len)? != term.as_bytes() {
+        return Ok(None);
+    }
+    decode_posting(file, &data[r.at..]).map(Some)
 }
 
 /// Positions of one key in the wanted articles, flat: the positions in
@@ -380,6 +442,8 @@ fn decode_positions(file: &str, data: &[u8], posting: &Posting) -> Result<Flat, 
 pub struct Decoded {
     postings: HashMap<u64, Arc<Posting>>,
     positions: HashMap<u64, Arc<Flat>>,
+    /// The text of each phrase in `postings` (a hash may be shared).
+    phrases: HashMap<u64, Box<str>>,
     own: Option<Arc<OwnKeys>>,
     bytes: usize,
 }
@@ -613,6 +677,48 @@ fn push_once(list: &mut Vec<String>, path: String) {
     }
 }
 
+/// The way of a term indexed whole, when the list of keys with files of
+/// their own has it and its file is not another text's; `None`: prove the
+/// term from its pairs.
+fn phrase_way<'p>(
+    meta: &Meta,
+    pieces: &'p impl Pieces,
+    own: Option<&OwnKeys>,
+    cache: &mut Decoded,
+    text: &str,
+    missing: &mut Vec<String>,
+) -> Result<Option<Way<'p>>, DataError> {
+    let k = phrase_key(text);
+    if own.and_then(|o| o.part(k)).is_none() {
+        return Ok(None);
+    }
+    let post = match cache.postings.get(&k) {
+        Some(p) if cache.phrases.get(&k).is_some_and(|t| **t == *text) => Some(p.clone()),
+        // Decoded for another text of the same hash: this one is no phrase.
+        Some(_) => return Ok(None),
+        None => match locate(meta, pieces, k, false, own, missing)? {
+            Located::Found(path, bytes) => match decode_phrase(&path, bytes, text)? {
+                Some(p) => {
+                    cache.phrases.insert(k, text.into());
+                    Some(cache.posting(k, p))
+                }
+                None => return Ok(None),
+            },
+            Located::Pending => None,
+            Located::Absent => return Ok(None),
+        },
+    };
+    Ok(Some(Way {
+        tk: TermKeys {
+            keys: vec![k],
+            cover: Vec::new(),
+        },
+        posts: vec![post],
+        positions: Vec::new(),
+        absent: false,
+    }))
+}
+
 /// A ranked result: the article number, and what ranked it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit {
@@ -704,6 +810,13 @@ pub fn run_widened(
             let tk = term_keys(text);
             if tk.keys.is_empty() {
                 continue;
+            }
+            // A frequent term indexed whole: its posting alone decides.
+            if !tk.cover.is_empty() {
+                if let Some(way) = phrase_way(meta, pieces, own, cache, text, &mut missing)? {
+                    ways.push(way);
+                    continue;
+                }
             }
             let mut posts = Vec::new();
             let mut absent = false;
@@ -1258,10 +1371,26 @@ struct Acc {
     n: u32,
 }
 
+/// A frequent term's posting, worked out by [`IndexBuilder::phrase`].
+pub struct Phrase {
+    acc: Acc,
+    saves: usize,
+}
+
+impl Phrase {
+    /// Bytes a query for the term saves when it is indexed whole: its
+    /// pairs' positions, less its posting (both uncompressed).
+    pub fn saves(&self) -> usize {
+        self.saves
+    }
+}
+
 /// Collects articles in order (newest first) and writes the index files.
 #[derive(Default)]
 pub struct IndexBuilder {
     keys: HashMap<u64, Acc>,
+    /// The text of each phrase key (see [`IndexBuilder::phrase`]).
+    phrases: HashMap<u64, String>,
     lens: Vec<(u32, u32)>,
     days: Vec<i64>,
     views: Vec<Option<u64>>,
@@ -1297,6 +1426,166 @@ impl IndexBuilder {
         self.days
             .push(i64::from(day.num_days_from_ce()) - i64::from(EPOCH_CE));
         self.views.push(views);
+    }
+
+    /// `term` (normalised) indexed whole, when proving it from its pairs
+    /// would fetch at least `min_bytes` of positions ([`PHRASE_MIN_BYTES`]
+    /// in the compiler) and it occurs at all. Call after every article is
+    /// added; reads only, so the compiler works out many in parallel, then
+    /// adds them with [`IndexBuilder::add_phrase`].
+    pub fn phrase(&self, term: &str, min_bytes: usize) -> Option<Phrase> {
+        let tk = term_keys(term);
+        let cost = self.phrase_cost(term)?;
+        if cost < min_bytes {
+            return None;
+        }
+        // One cursor per cover pair over its articles and positions, all
+        // walked together in article order.
+        struct Cursor<'a> {
+            off: u32,
+            docs: Reader<'a, 'static>,
+            pos: Reader<'a, 'static>,
+            left: u32,
+            doc: u32,
+            /// The current article's positions are still unread.
+            unread: bool,
+            at: Vec<u32>,
+        }
+        impl Cursor<'_> {
+            /// Move to the next article holding the pair; false at the end.
+            /// The positions of an article passed over are skipped, not
+            /// decoded: most articles of a common pair lack the others.
+            fn next(&mut self) -> bool {
+                if self.left == 0 {
+                    return false;
+                }
+                if self.unread {
+                    let n = self.pos.varint().unwrap_or(0);
+                    self.pos.skip_varints(n);
+                }
+                self.left -= 1;
+                let (Ok(d), Ok(_), Ok(_)) =
+                    (self.docs.u32(), self.docs.varint(), self.docs.varint())
+                else {
+                    return false;
+                };
+                self.doc += d;
+                self.unread = true;
+                true
+            }
+
+            /// The current article's positions.
+            fn read(&mut self) -> &[u32] {
+                if self.unread {
+                    self.unread = false;
+                    self.at.clear();
+                    let n = self.pos.varint().unwrap_or(0);
+                    let mut p = 0;
+                    for _ in 0..n {
+                        p = self.pos.after(p).unwrap_or(p);
+                        self.at.push(p);
+                    }
+                }
+                &self.at
+            }
+        }
+        let mut cursors: Vec<Cursor> = tk
+            .cover
+            .iter()
+            .map(|&(off, k)| {
+                let acc = &self.keys[&k];
+                Cursor {
+                    off,
+                    docs: Reader::new("", &acc.docs),
+                    pos: Reader::new("", &acc.positions),
+                    left: acc.n,
+                    doc: 0,
+                    unread: false,
+                    at: Vec::new(),
+                }
+            })
+            .collect();
+        let mut out = Acc::default();
+        if !cursors.iter_mut().all(Cursor::next) {
+            return None;
+        }
+        loop {
+            let target = cursors.iter().map(|c| c.doc).max().unwrap_or(0);
+            let mut ended = false;
+            for c in cursors.iter_mut() {
+                while c.doc < target {
+                    if !c.next() {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            if ended {
+                break;
+            }
+            if cursors.iter().all(|c| c.doc == target) {
+                let title_len = self.lens[target as usize].0;
+                let (mut t, mut b) = (0u32, 0u32);
+                for c in cursors.iter_mut() {
+                    c.read();
+                }
+                // The first cover pair sits at offset 0: its positions are
+                // the candidate starts.
+                for &s in &cursors[0].at {
+                    let found = cursors[1..]
+                        .iter()
+                        .all(|c| c.at.binary_search(&(s + c.off)).is_ok());
+                    if found {
+                        if s < title_len {
+                            t += 1;
+                        } else {
+                            b += 1;
+                        }
+                    }
+                }
+                if t + b > 0 {
+                    put_varint(&mut out.docs, u64::from(target - out.last));
+                    put_varint(&mut out.docs, u64::from(t));
+                    put_varint(&mut out.docs, u64::from(b));
+                    out.last = target;
+                    out.n += 1;
+                }
+                if !cursors.iter_mut().all(Cursor::next) {
+                    break;
+                }
+            }
+        }
+        (out.n > 0).then(|| Phrase {
+            saves: cost.saturating_sub(out.docs.len()),
+            acc: out,
+        })
+    }
+
+    /// Bytes of positions that prove `term` from its pairs (uncompressed):
+    /// what indexing it whole would save at most, and about what working
+    /// its posting out costs. `None` for a term of fewer than three
+    /// characters, or one a pair of which is in no article.
+    pub fn phrase_cost(&self, term: &str) -> Option<usize> {
+        let tk = term_keys(term);
+        if tk.cover.is_empty() {
+            return None;
+        }
+        tk.keys
+            .iter()
+            .map(|k| self.keys.get(k).map(|a| a.positions.len()))
+            .sum()
+    }
+
+    /// Add a phrase worked out by [`IndexBuilder::phrase`] for `term`.
+    /// False (and nothing added) when another phrase has the same key.
+    pub fn add_phrase(&mut self, term: &str, phrase: Phrase) -> bool {
+        let k = phrase_key(term);
+        if self.keys.contains_key(&k) {
+            return false;
+        }
+        self.keys.insert(k, phrase.acc);
+        self.phrases.insert(k, term.to_string());
+        true
     }
 
     /// Write every file: `emit(path, bytes)`. `channels` lists, per channel
@@ -1360,11 +1649,13 @@ impl IndexBuilder {
             len
         };
         let mut keys = self.keys;
+        let phrases = self.phrases;
         let mut sized: Vec<(u64, bool)> = Vec::with_capacity(keys.len());
         let mut inline_bytes = 0usize;
         for (&k, acc) in &keys {
             let len = encoded_len(acc);
-            let own = len.max(acc.positions.len()) > OWN_FILE_BYTES;
+            // Phrases are always listed in [`OWN`]: a query knows one from it.
+            let own = len.max(acc.positions.len()) > OWN_FILE_BYTES || k & PHRASE != 0;
             if !own {
                 inline_bytes += len + acc.positions.len();
             }
@@ -1403,8 +1694,20 @@ impl IndexBuilder {
                     own_keys.push(k);
                     put_varint(&mut kfile, u64::from(part) << 1 | 1);
                     put_varint(&mut pfile, u64::from(part) << 1 | 1);
-                    put(&own_file(false, bucket, part), &post)?;
-                    put(&own_file(true, bucket, part), &pos)?;
+                    match phrases.get(&k) {
+                        // A phrase has no positions; its text comes first.
+                        Some(text) => {
+                            let mut data = Vec::with_capacity(text.len() + 2 + post.len());
+                            put_varint(&mut data, text.len() as u64);
+                            data.extend_from_slice(text.as_bytes());
+                            data.extend_from_slice(&post);
+                            put(&own_file(false, bucket, part), &data)?;
+                        }
+                        None => {
+                            put(&own_file(false, bucket, part), &post)?;
+                            put(&own_file(true, bucket, part), &pos)?;
+                        }
+                    }
                     part += 1;
                 } else {
                     put_varint(&mut kfile, (post.len() as u64) << 1);
@@ -1536,5 +1839,31 @@ mod tests {
         let mut r = Reader::new("x.bin", &[0x80]);
         let e = r.varint().unwrap_err();
         assert_eq!(e.file, "x.bin");
+    }
+
+    #[test]
+    fn skipping_varints_lands_where_reading_them_does() {
+        // Long and short varints mixed.
+        let values: Vec<u64> = (0..200u64).map(|i| (i * 7919) % (1 << (i % 30))).collect();
+        let mut buf = Vec::new();
+        for &v in &values {
+            put_varint(&mut buf, v);
+        }
+        for n in 0..=values.len() {
+            let mut skip = Reader::new("", &buf);
+            skip.skip_varints(n as u64);
+            let mut read = Reader::new("", &buf);
+            for _ in 0..n {
+                read.varint().unwrap();
+            }
+            assert_eq!(skip.at, read.at, "after {n}");
+            if n < values.len() {
+                assert_eq!(skip.varint().unwrap(), values[n]);
+            }
+        }
+        // Past the end: stops at the end.
+        let mut r = Reader::new("", &buf);
+        r.skip_varints(10_000);
+        assert!(r.done());
     }
 }

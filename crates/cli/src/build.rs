@@ -329,6 +329,14 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
         for (t, phrase) in found.into_iter().take(pieces::MAX_PHRASES) {
             index.add_phrase(t, phrase);
         }
+        // Each common key's own file carries its first page of cards.
+        let cards = in_parallel(all, |b| serde_json::to_string(&Entry::new(b, false)));
+        index.cards(
+            cards
+                .into_iter()
+                .collect::<Result<_, _>>()
+                .map_err(io::Error::other)?,
+        );
         let mut channels = Vec::new();
         for (_, channel) in catalog.channel_tree() {
             let within: HashSet<String> = catalog.descendants(&channel.id).into_iter().collect();

@@ -26,6 +26,11 @@ fn build(docs: &[Doc], channels: usize) -> (Meta, HashMap<String, Vec<u8>>) {
     build_with(docs, channels, &[])
 }
 
+/// The result card the tests give article `i`.
+fn card(i: usize) -> String {
+    format!("{{\"n\":{i}}}")
+}
+
 /// [`build`], with `phrases` (normalised terms) indexed whole wherever
 /// they occur, however small their pairs.
 fn build_with(docs: &[Doc], channels: usize, phrases: &[&str]) -> (Meta, HashMap<String, Vec<u8>>) {
@@ -33,6 +38,7 @@ fn build_with(docs: &[Doc], channels: usize, phrases: &[&str]) -> (Meta, HashMap
     for d in docs {
         b.add(doc_keys(&d.title, &d.body), d.day, d.views);
     }
+    b.cards((0..docs.len()).map(card).collect());
     for t in phrases {
         if let Some(p) = b.phrase(t, 0) {
             b.add_phrase(t, p);
@@ -467,6 +473,49 @@ fn a_frequent_term_indexed_whole_is_one_posting_without_positions() {
             .collect();
         got.sort_unstable();
         assert_eq!(got, oracle(&docs, q, &Filter::default()), "{q}");
+    }
+}
+
+#[test]
+fn a_common_word_or_phrase_file_carries_the_cards_of_its_first_page() {
+    let docs = common_pairs();
+    let (meta, files) = build_with(&docs, 1, &["人民政府"]);
+    // 人民 (a pair with files of its own) and 人民政府 (a phrase).
+    for (q, total) in [("人民", 3000), ("人民政府", 7)] {
+        let query = Query {
+            terms: parse_terms(q),
+            ..Query::default()
+        };
+        let mut cache = Decoded::default();
+        let mut have: HashMap<String, Vec<u8>> = HashMap::new();
+        have.insert(OWN.to_string(), files[OWN].clone());
+        let hits = loop {
+            match run_cached(&meta, &query, &have, &mut cache).unwrap() {
+                Outcome::Done(hits) => break hits,
+                Outcome::Need(paths) => {
+                    for p in paths {
+                        have.insert(p.clone(), files[&p].clone());
+                    }
+                }
+            }
+        };
+        assert_eq!(hits.len(), total, "{q}");
+        let page = hits.len().min(10);
+        for h in &hits[..page] {
+            let (file, json) = cache
+                .top_card(h.doc)
+                .unwrap_or_else(|| panic!("{q}: no card of {}", h.doc));
+            assert_eq!(json, card(h.doc as usize), "{q}");
+            assert!(file.starts_with("search/k/"), "{file}");
+        }
+        // Only that page came.
+        for h in &hits[page..] {
+            assert!(
+                cache.top_card(h.doc).is_none(),
+                "{q}: card of {} came too",
+                h.doc
+            );
+        }
     }
 }
 

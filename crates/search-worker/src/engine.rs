@@ -363,16 +363,42 @@ impl<F: Fetch> Engine<F> {
             .map(|h| h.doc as usize)
             .collect();
         let block = meta.card_block.max(1) as usize;
-        let mut blocks: Vec<usize> = docs.iter().map(|d| d / block).collect();
+        // Cards that came with this search's index files (a common word's
+        // or a phrase's file carries its first page), unless their block
+        // is here already.
+        let mut came: HashMap<usize, Entry> = HashMap::new();
+        {
+            let known = self.cards.borrow();
+            let decoded = self.decoded.borrow();
+            for &d in &docs {
+                if known.contains_key(&(d / block)) {
+                    continue;
+                }
+                if let Some((file, json)) = u32::try_from(d).ok().and_then(|d| decoded.top_card(d))
+                {
+                    let entry: Entry = decode(&self.file(file), json).map_err(Failure::Data)?;
+                    came.insert(d, entry);
+                }
+            }
+        }
+        let mut blocks: Vec<usize> = docs
+            .iter()
+            .filter(|d| !came.contains_key(d))
+            .map(|d| d / block)
+            .collect();
         blocks.sort_unstable();
         blocks.dedup();
         let by_block = self.cards(&blocks).await?;
         self.current(id)?;
         for d in docs {
-            let entry = by_block
-                .get(&(d / block))
-                .and_then(|cards| cards.get(d % block))
-                .cloned()
+            let entry = came
+                .remove(&d)
+                .or_else(|| {
+                    by_block
+                        .get(&(d / block))
+                        .and_then(|cards| cards.get(d % block))
+                        .cloned()
+                })
                 .ok_or_else(|| {
                     Failure::Data(DataError::new(
                         &self.file(&pieces::card_file(d / block)),

@@ -109,6 +109,25 @@ fn build(docs: &[Doc]) -> Files {
             (c.to_string(), ids)
         })
         .collect();
+    let entries: Vec<Entry> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Entry {
+            id: format!("doc-{i}"),
+            title: d.title.clone(),
+            channel: d.channel.to_string(),
+            published: DateTime::parse_from_rfc3339(&format!("{}T09:00:00+08:00", d.day)).unwrap(),
+            sample: false,
+            views: None,
+            summary: None,
+        })
+        .collect();
+    b.cards(
+        entries
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect(),
+    );
     let mut files = HashMap::new();
     let mut meta = b
         .finish::<()>(&channels, |path, data| {
@@ -116,21 +135,7 @@ fn build(docs: &[Doc]) -> Files {
             Ok(())
         })
         .unwrap();
-    for (block, part) in docs.chunks(CARD_BLOCK).enumerate() {
-        let cards: Vec<Entry> = part
-            .iter()
-            .enumerate()
-            .map(|(j, d)| Entry {
-                id: format!("doc-{}", block * CARD_BLOCK + j),
-                title: d.title.clone(),
-                channel: d.channel.to_string(),
-                published: DateTime::parse_from_rfc3339(&format!("{}T09:00:00+08:00", d.day))
-                    .unwrap(),
-                sample: false,
-                views: None,
-                summary: None,
-            })
-            .collect();
+    for (block, cards) in entries.chunks(CARD_BLOCK).enumerate() {
         files.insert(
             pieces::card_file(block),
             serde_json::to_vec(&cards).unwrap(),
@@ -387,6 +392,28 @@ fn a_common_key_comes_from_its_own_file_without_its_bucket() {
         !fetched.contains(&pieces::bucket_file(false, bucket)),
         "{fetched:?}"
     );
+    // The first page's cards came in that file: no card file, and each
+    // card is its article's.
+    assert!(!fetched.iter().any(|p| p.contains("/card/")), "{fetched:?}");
+    let docs = common_key_docs();
+    assert_eq!(f.results.len(), PER_PAGE);
+    let mut ids = BTreeSet::new();
+    for card in &f.results {
+        let i: usize = card.entry.id["doc-".len()..].parse().unwrap();
+        assert_eq!(card.entry.title, docs[i].title);
+        ids.insert(i);
+    }
+    assert_eq!(ids.len(), PER_PAGE);
+    // Page 2 is not in it: its cards come from card files, as before.
+    let mut p = params("普法");
+    p.page = 2;
+    let f2 = found(block_on(engine.find(2, p)));
+    assert_eq!(f2.results.len(), PER_PAGE);
+    assert!(files.fetched.borrow().iter().any(|p| p.contains("/card/")));
+    assert!(f2
+        .results
+        .iter()
+        .all(|c| !ids.contains(&c.entry.id["doc-".len()..].parse().unwrap())));
 }
 
 #[test]

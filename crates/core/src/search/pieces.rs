@@ -62,6 +62,8 @@ pub const VIEWS: &str = "search/views.bin";
 /// bucket files (which only say that the key has files of its own): two
 /// requests and a round fewer for each common key.
 pub const OWN: &str = "search/own.bin";
+/// Cards at the end of a key's own posting file: one page of results.
+pub const TOP_CARDS: usize = 10;
 /// Data of one key larger than this gets a file of its own.
 pub const OWN_FILE_BYTES: usize = 4096;
 /// Bucket files aim at about this many bytes of postings each.
@@ -373,7 +375,9 @@ pub struct Posting {
 /// The top bit of a weight: the key occurs in the title.
 pub const IN_TITLE: u8 = 0x80;
 
-fn decode_posting(file: &str, data: &[u8]) -> Result<Posting, DataError> {
+/// Also returns the bytes after it: in a key's own file, the cards of its
+/// first page ([`IndexBuilder::cards`]).
+fn decode_posting<'a>(file: &str, data: &'a [u8]) -> Result<(Posting, &'a [u8]), DataError> {
     let mut r = Reader::new(file, data);
     let n = r.varint()? as usize;
     let mut p = Posting {
@@ -386,13 +390,17 @@ fn decode_posting(file: &str, data: &[u8]) -> Result<Posting, DataError> {
         p.docs.push(doc);
         p.weights.push(r.byte()?);
     }
-    Ok(p)
+    Ok((p, &data[r.at..]))
 }
 
 /// A phrase's posting file: varint(bytes of its text), the text, then its
 /// posting. `None` when the file is another text's (their keys' hashes
 /// agree).
-fn decode_phrase(file: &str, data: &[u8], term: &str) -> Result<Option<Posting>, DataError> {
+fn decode_phrase<'a>(
+    file: &str,
+    data: &'a [u8],
+    term: &str,
+) -> Result<Option<(Posting, &'a [u8])>, DataError> {
     let mut r = Reader::new(file, data);
     let len = usize::try_from(r.varint()?).map_err(|_| r.broken())?;
     if r.bytes(len)? != term.as_bytes() {
@@ -444,6 +452,9 @@ pub struct Decoded {
     positions: HashMap<u64, Arc<Flat>>,
     /// The text of each phrase in `postings` (a hash may be shared).
     phrases: HashMap<u64, Box<str>>,
+    /// Result cards (JSON) that came with own files, by article, with the
+    /// file each came in.
+    top: HashMap<u32, (Arc<str>, Box<str>)>,
     own: Option<Arc<OwnKeys>>,
     bytes: usize,
 }
@@ -508,6 +519,31 @@ impl Decoded {
         let f = Arc::new(f);
         self.positions.insert(key, f.clone());
         f
+    }
+
+    /// Keep the cards at the end of an own posting file: varint(count),
+    /// then per card varint(article), varint(bytes) and its JSON.
+    fn top_cards(&mut self, file: &str, rest: &[u8]) -> Result<(), DataError> {
+        if rest.is_empty() {
+            return Ok(());
+        }
+        let path: Arc<str> = file.into();
+        let mut r = Reader::new(file, rest);
+        let n = r.varint()?;
+        for _ in 0..n {
+            let doc = r.u32()?;
+            let len = usize::try_from(r.varint()?).map_err(|_| r.broken())?;
+            let json = std::str::from_utf8(r.bytes(len)?).map_err(|_| r.broken())?;
+            self.bytes += json.len();
+            self.top.insert(doc, (path.clone(), json.into()));
+        }
+        Ok(())
+    }
+
+    /// The card of article `doc` (JSON) and the file it came in, if it
+    /// came with an index file of a search (a common key's first page).
+    pub fn top_card(&self, doc: u32) -> Option<(&str, &str)> {
+        self.top.get(&doc).map(|(f, j)| (&**f, &**j))
     }
 
     fn trim(&mut self) {
@@ -698,7 +734,8 @@ fn phrase_way<'p>(
         Some(_) => return Ok(None),
         None => match locate(meta, pieces, k, false, own, missing)? {
             Located::Found(path, bytes) => match decode_phrase(&path, bytes, text)? {
-                Some(p) => {
+                Some((p, rest)) => {
+                    cache.top_cards(&path, rest)?;
                     cache.phrases.insert(k, text.into());
                     Some(cache.posting(k, p))
                 }
@@ -827,7 +864,8 @@ pub fn run_widened(
                 }
                 match locate(meta, pieces, k, false, own, &mut missing)? {
                     Located::Found(path, bytes) => {
-                        let p = decode_posting(&path, bytes)?;
+                        let (p, rest) = decode_posting(&path, bytes)?;
+                        cache.top_cards(&path, rest)?;
                         posts.push(Some(cache.posting(k, p)));
                     }
                     Located::Absent => {
@@ -1391,6 +1429,8 @@ pub struct IndexBuilder {
     keys: HashMap<u64, Acc>,
     /// The text of each phrase key (see [`IndexBuilder::phrase`]).
     phrases: HashMap<u64, String>,
+    /// Each article's result card, JSON (see [`IndexBuilder::cards`]).
+    cards: Vec<String>,
     lens: Vec<(u32, u32)>,
     days: Vec<i64>,
     views: Vec<Option<u64>>,
@@ -1561,6 +1601,15 @@ impl IndexBuilder {
         })
     }
 
+    /// Give each article's result card (JSON, as the card files hold it,
+    /// in article order). Each own posting file then ends with the cards
+    /// of its key's first page of results by relevance ([`TOP_CARDS`]),
+    /// so a search for a common word or a phrase shows them without
+    /// fetching card files.
+    pub fn cards(&mut self, cards: Vec<String>) {
+        self.cards = cards;
+    }
+
     /// Bytes of positions that prove `term` from its pairs (uncompressed):
     /// what indexing it whole would save at most, and about what working
     /// its posting out costs. `None` for a term of fewer than three
@@ -1650,6 +1699,35 @@ impl IndexBuilder {
         };
         let mut keys = self.keys;
         let phrases = self.phrases;
+        let cards = self.cards;
+        // The first page of a one-key search, ranked as a query ranks it:
+        // title first, then weight (one byte says both), then newer.
+        let with_top = |mut data: Vec<u8>, post: &[u8]| -> Vec<u8> {
+            if cards.len() != docs as usize {
+                return data;
+            }
+            let mut r = Reader::new("", post);
+            let n = r.varint().unwrap_or(0);
+            let mut top: Vec<(u8, u32)> = Vec::with_capacity(TOP_CARDS + 1);
+            let mut doc = 0u32;
+            for _ in 0..n {
+                doc = r.after(doc).unwrap_or(doc);
+                let w = r.byte().unwrap_or(0);
+                let at = top.partition_point(|&(tw, _)| tw >= w);
+                if at < TOP_CARDS {
+                    top.insert(at, (w, doc));
+                    top.truncate(TOP_CARDS);
+                }
+            }
+            put_varint(&mut data, top.len() as u64);
+            for (_, d) in top {
+                let card = cards.get(d as usize).map_or("", String::as_str);
+                put_varint(&mut data, u64::from(d));
+                put_varint(&mut data, card.len() as u64);
+                data.extend_from_slice(card.as_bytes());
+            }
+            data
+        };
         let mut sized: Vec<(u64, bool)> = Vec::with_capacity(keys.len());
         let mut inline_bytes = 0usize;
         for (&k, acc) in &keys {
@@ -1701,10 +1779,13 @@ impl IndexBuilder {
                             put_varint(&mut data, text.len() as u64);
                             data.extend_from_slice(text.as_bytes());
                             data.extend_from_slice(&post);
-                            put(&own_file(false, bucket, part), &data)?;
+                            put(&own_file(false, bucket, part), &with_top(data, &post))?;
                         }
                         None => {
-                            put(&own_file(false, bucket, part), &post)?;
+                            put(
+                                &own_file(false, bucket, part),
+                                &with_top(post.clone(), &post),
+                            )?;
                             put(&own_file(true, bucket, part), &pos)?;
                         }
                     }

@@ -6,7 +6,7 @@
 // decide which articles hold the words together. 600 more make 戊己庚辛
 // a frequent title term whose pairs 戊己 and 庚辛 fill every body: the
 // compiler indexes it whole (a phrase), and a search for it fetches one
-// posting and no positions.
+// posting, with the cards of its first page, and no positions.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -88,5 +88,8 @@ test("a frequent term is found from one file of its own, with no positions fetch
   const index = searchFiles.filter((f) => /^[kp]\//.test(f));
   assert.equal(index.length, 1, searchFiles.join(" "));
   assert.match(index[0], /^k\/\d+-\d+\.bin$/, searchFiles.join(" "));
+  // The first page's cards came in that file too: no card file.
+  assert.deepEqual(searchFiles.filter((f) => f.startsWith("card/")), [], searchFiles.join(" "));
+  assert.equal(await page.locator(".search-results .result-title").count(), 10);
   assert.deepEqual(page.problems, []);
 });

@@ -32,7 +32,9 @@
 //! newest/oldest sorts need no data; dates (runs of equal Beijing days),
 //! views and channel memberships are small files fetched only when a filter
 //! or sort needs them. Result cards (title, channel, time, views) come in
-//! blocks of [`CARD_BLOCK`] articles.
+//! blocks of [`CARD_BLOCK`] articles; a key's own posting file also ends
+//! with the cards of its first page by relevance ([`TOP_CARDS`]), so a
+//! search for a common word or a phrase shows page 1 without card files.
 
 use std::collections::HashMap;
 use std::sync::Arc;

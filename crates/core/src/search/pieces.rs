@@ -1476,11 +1476,11 @@ impl IndexBuilder {
     /// added; reads only, so the compiler works out many in parallel, then
     /// adds them with [`IndexBuilder::add_phrase`].
     pub fn phrase(&self, term: &str, min_bytes: usize) -> Option<Phrase> {
-        let tk = term_keys(term);
         let cost = self.phrase_cost(term)?;
         if cost < min_bytes {
             return None;
         }
+        let tk = term_keys(term);
         // One cursor per cover pair over its articles and positions, all
         // walked together in article order.
         struct Cursor<'a> {
@@ -1516,8 +1516,8 @@ impl IndexBuilder {
                 true
             }
 
-            /// The current article's positions.
-            fn read(&mut self) -> &[u32] {
+            /// Read the current article's positions into `at`.
+            fn read(&mut self) {
                 if self.unread {
                     self.unread = false;
                     self.at.clear();
@@ -1528,7 +1528,6 @@ impl IndexBuilder {
                         self.at.push(p);
                     }
                 }
-                &self.at
             }
         }
         let mut cursors: Vec<Cursor> = tk
@@ -1568,9 +1567,7 @@ impl IndexBuilder {
             if cursors.iter().all(|c| c.doc == target) {
                 let title_len = self.lens[target as usize].0;
                 let (mut t, mut b) = (0u32, 0u32);
-                for c in cursors.iter_mut() {
-                    c.read();
-                }
+                cursors.iter_mut().for_each(Cursor::read);
                 // The first cover pair sits at offset 0: its positions are
                 // the candidate starts.
                 for &s in &cursors[0].at {

@@ -248,7 +248,15 @@ pub fn fixed_index() -> &'static Fixed {
                 (c.id.clone(), list)
             })
             .collect();
-        let index = InMemory::build(&docs, &channels);
+        // The fixed queries' terms are phrases too, so their files (text,
+        // posting, first-page cards) are fuzzed as well.
+        let terms: Vec<String> = QUERIES
+            .iter()
+            .flat_map(|q| parse_terms(q))
+            .map(|t| t.text)
+            .collect();
+        let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let index = InMemory::build_with(&docs, &channels, &terms);
         let mut paths: Vec<String> = index.files.keys().cloned().collect();
         paths.sort();
         assert!(

@@ -1378,9 +1378,32 @@ impl InMemory {
     /// Index `bulletins` (newest first, as the store keeps them); `channels`
     /// as for [`IndexBuilder::finish`].
     pub fn build(bulletins: &[Bulletin], channels: &[(String, Vec<u32>)]) -> InMemory {
+        Self::build_with(bulletins, channels, &[])
+    }
+
+    /// [`InMemory::build`], with `phrases` (normalised terms) indexed
+    /// whole wherever they occur, however cheap their pairs. Own files
+    /// carry their first page of cards, as the compiler writes them.
+    pub fn build_with(
+        bulletins: &[Bulletin],
+        channels: &[(String, Vec<u32>)],
+        phrases: &[&str],
+    ) -> InMemory {
         let mut builder = IndexBuilder::new();
         for b in bulletins {
             builder.add(bulletin_keys(b), publish_day(b), b.views);
+        }
+        builder.cards(
+            bulletins
+                .iter()
+                .map(|b| serde_json::to_string(&crate::compiled::Entry::new(b, false)))
+                .collect::<Result<_, _>>()
+                .unwrap_or_default(),
+        );
+        for t in phrases {
+            if let Some(p) = builder.phrase(t, 0) {
+                builder.add_phrase(t, p);
+            }
         }
         let mut files = HashMap::new();
         let meta = builder

@@ -1006,12 +1006,7 @@ pub fn run_widened(
         hits.retain(|h| in_ranges(ranges, h.doc));
     }
     match query.sort {
-        Sort::Relevance => order(&mut hits, query.ordered, |a, b| {
-            b.title_terms
-                .cmp(&a.title_terms)
-                .then(b.score.cmp(&a.score))
-                .then(a.doc.cmp(&b.doc))
-        }),
+        Sort::Relevance => order(&mut hits, query.ordered, by_relevance),
         Sort::Newest => {} // article order is newest first
         Sort::Oldest => hits.reverse(),
         Sort::MostViewed => {
@@ -1131,6 +1126,14 @@ fn union_best(a: &[Hit], b: &[Hit]) -> Vec<Hit> {
         }
     }
     out
+}
+
+/// 相关度: more terms in the title first, then the weight, then newer.
+fn by_relevance(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.title_terms
+        .cmp(&a.title_terms)
+        .then(b.score.cmp(&a.score))
+        .then(a.doc.cmp(&b.doc))
 }
 
 /// Sort `hits`, or only their first `ordered` when that is fewer: a
@@ -1722,29 +1725,31 @@ impl IndexBuilder {
         let mut keys = self.keys;
         let phrases = self.phrases;
         let cards = self.cards;
-        // The first page of a one-key search, ranked as a query ranks it:
-        // title first, then weight (one byte says both), then newer.
+        // The cards of the first page of a one-key search, ranked as the
+        // query ranks it (scored as `match_way` scores one key).
         let with_top = |mut data: Vec<u8>, post: &[u8]| -> Vec<u8> {
             if cards.len() != docs as usize {
                 return data;
             }
-            let mut r = Reader::new("", post);
-            let n = r.varint().unwrap_or(0);
-            let mut top: Vec<(u8, u32)> = Vec::with_capacity(TOP_CARDS + 1);
-            let mut doc = 0u32;
-            for _ in 0..n {
-                doc = r.after(doc).unwrap_or(doc);
-                let w = r.byte().unwrap_or(0);
-                let at = top.partition_point(|&(tw, _)| tw >= w);
-                if at < TOP_CARDS {
-                    top.insert(at, (w, doc));
-                    top.truncate(TOP_CARDS);
-                }
-            }
-            put_varint(&mut data, top.len() as u64);
-            for (_, d) in top {
-                let card = cards.get(d as usize).map_or("", String::as_str);
-                put_varint(&mut data, u64::from(d));
+            let Ok((p, _)) = decode_posting("", post) else {
+                return data;
+            };
+            let mut hits: Vec<Hit> = p
+                .docs
+                .iter()
+                .zip(&p.weights)
+                .map(|(&doc, &w)| Hit {
+                    doc,
+                    title_terms: u32::from(w & IN_TITLE != 0),
+                    score: u32::from(w & !IN_TITLE),
+                })
+                .collect();
+            order(&mut hits, TOP_CARDS, by_relevance);
+            hits.truncate(TOP_CARDS);
+            put_varint(&mut data, hits.len() as u64);
+            for h in hits {
+                let card = cards.get(h.doc as usize).map_or("", String::as_str);
+                put_varint(&mut data, u64::from(h.doc));
                 put_varint(&mut data, card.len() as u64);
                 data.extend_from_slice(card.as_bytes());
             }

@@ -51,15 +51,22 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test("words made of common keys are found exactly, from the keys' own files without their buckets", async () => {
+/** A cold search for `words` in a fresh page, until its count shows; with
+ *  the index files it requested (paths under search/). */
+async function search(words) {
   const page = await h.page({ serviceWorkers: "block" });
   const searchFiles = [];
   page.on("request", (r) => {
     const path = new URL(r.url()).pathname;
     if (path.includes("/search/")) searchFiles.push(path.replace(/^.*\/search\//, ""));
   });
-  await page.goto(h.url(`/search?q=${encodeURIComponent("甲乙丙丁")}`));
+  await page.goto(h.url(`/search?q=${encodeURIComponent(words)}`));
   await page.locator(".result-count", { hasText: /^找到 \d+ 条结果$/ }).waitFor();
+  return { page, searchFiles };
+}
+
+test("words made of common keys are found exactly, from the keys' own files without their buckets", async () => {
+  const { page, searchFiles } = await search("甲乙丙丁");
   // Only the articles holding the four characters together.
   assert.equal(await text(page, ".result-count"), `找到 ${TOGETHER} 条结果`);
   assert.match(await text(page, ".search-results .result-title"), /^常用词测试第\d+期$/);
@@ -74,14 +81,7 @@ test("words made of common keys are found exactly, from the keys' own files with
 });
 
 test("a frequent term is found from one file of its own, with no positions fetched", async () => {
-  const page = await h.page({ serviceWorkers: "block" });
-  const searchFiles = [];
-  page.on("request", (r) => {
-    const path = new URL(r.url()).pathname;
-    if (path.includes("/search/")) searchFiles.push(path.replace(/^.*\/search\//, ""));
-  });
-  await page.goto(h.url(`/search?q=${encodeURIComponent("戊己庚辛")}`));
-  await page.locator(".result-count", { hasText: /^找到 \d+ 条结果$/ }).waitFor();
+  const { page, searchFiles } = await search("戊己庚辛");
   assert.equal(await text(page, ".result-count"), `找到 ${PHRASE_HITS} 条结果`);
   // Title matches first.
   assert.match(await text(page, ".search-results .result-title"), /^戊己庚辛第\d+期$/);

@@ -106,10 +106,23 @@ fn search_with(
     if own_list {
         have.insert(OWN.to_string(), files[OWN].clone());
     }
+    search_into(meta, files, q, &mut have, &mut Decoded::default())
+}
+
+/// [`search`] over the files already in `have` and what was decoded into
+/// `cache` (as the worker keeps both between searches); adds what it
+/// fetches to `have`.
+fn search_into(
+    meta: &Meta,
+    files: &HashMap<String, Vec<u8>>,
+    q: &Query,
+    have: &mut HashMap<String, Vec<u8>>,
+    cache: &mut Decoded,
+) -> (Vec<Hit>, usize, Vec<String>) {
     let mut rounds = 0;
     let mut fetched = Vec::new();
     loop {
-        match run(meta, q, &have).unwrap() {
+        match run_cached(meta, q, have, cache).unwrap() {
             Outcome::Done(hits) => return (hits, rounds, fetched),
             Outcome::Need(paths) => {
                 rounds += 1;
@@ -489,16 +502,7 @@ fn a_common_word_or_phrase_file_carries_the_cards_of_its_first_page() {
         let mut cache = Decoded::default();
         let mut have: HashMap<String, Vec<u8>> = HashMap::new();
         have.insert(OWN.to_string(), files[OWN].clone());
-        let hits = loop {
-            match run_cached(&meta, &query, &have, &mut cache).unwrap() {
-                Outcome::Done(hits) => break hits,
-                Outcome::Need(paths) => {
-                    for p in paths {
-                        have.insert(p.clone(), files[&p].clone());
-                    }
-                }
-            }
-        };
+        let (hits, _, _) = search_into(&meta, &files, &query, &mut have, &mut cache);
         assert_eq!(hits.len(), total, "{q}");
         let page = hits.len().min(10);
         for h in &hits[..page] {
@@ -582,16 +586,7 @@ fn a_term_sharing_a_phrase_hash_is_proved_from_its_pairs() {
             terms: parse_terms(t),
             ..Query::default()
         };
-        let hits = loop {
-            match run_cached(&meta, &q, &have, &mut cache).unwrap() {
-                Outcome::Done(hits) => break hits,
-                Outcome::Need(paths) => {
-                    for p in paths {
-                        have.insert(p.clone(), files[&p].clone());
-                    }
-                }
-            }
-        };
+        let (hits, _, _) = search_into(&meta, &files, &q, &mut have, &mut cache);
         let mut got: Vec<u32> = hits.iter().map(|h| h.doc).collect();
         got.sort_unstable();
         assert_eq!(got, oracle(&docs, t, &Filter::default()), "{t}");

@@ -313,19 +313,31 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             .collect();
         // Working a phrase out costs about what it saves, so only the most
         // costly candidates are worked out (a few more than are kept: some
-        // occur nowhere), dealt to the threads in turn so that each gets
-        // as much work.
+        // occur nowhere). Each thread takes every n-th, so that each gets
+        // as much work, and works its share out in one walk.
         long.sort_by_key(|&(t, cost)| (std::cmp::Reverse(cost), t));
         long.truncate(pieces::MAX_PHRASES + pieces::MAX_PHRASES / 4);
-        let (even, odd): (Vec<_>, Vec<_>) = long.iter().enumerate().partition(|(i, _)| i % 2 == 0);
-        let long: Vec<&str> = even.into_iter().chain(odd).map(|(_, (t, _))| *t).collect();
-        let found = in_parallel(&long, |t| index.phrase(t, pieces::PHRASE_MIN_BYTES));
-        let mut found: Vec<(&str, pieces::Phrase)> = long
-            .iter()
-            .zip(found)
-            .filter_map(|(t, p)| Some((*t, p?)))
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let shares: Vec<Vec<&str>> = (0..threads)
+            .map(|i| {
+                long.iter()
+                    .skip(i)
+                    .step_by(threads)
+                    .map(|&(t, _)| t)
+                    .collect()
+            })
             .collect();
-        found.sort_by_key(|(_, p)| std::cmp::Reverse(p.saves()));
+        let worked = in_parallel(&shares, |share| {
+            index.phrases(share, pieces::PHRASE_MIN_BYTES)
+        });
+        let mut found: Vec<(&str, pieces::Phrase)> = shares
+            .iter()
+            .zip(worked)
+            .flat_map(|(share, phrases)| share.iter().copied().zip(phrases))
+            .filter_map(|(t, p)| Some((t, p?)))
+            .collect();
+        // The most saving first; the same choice whatever the threads.
+        found.sort_by(|(a, p), (b, q)| q.saves().cmp(&p.saves()).then_with(|| a.cmp(b)));
         for (t, phrase) in found.into_iter().take(pieces::MAX_PHRASES) {
             index.add_phrase(t, phrase);
         }

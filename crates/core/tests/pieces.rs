@@ -39,8 +39,9 @@ fn build_with(docs: &[Doc], channels: usize, phrases: &[&str]) -> (Meta, HashMap
         b.add(doc_keys(&d.title, &d.body), d.day, d.views);
     }
     b.cards((0..docs.len()).map(card).collect());
-    for t in phrases {
-        if let Some(p) = b.phrase(t, 0) {
+    // All in one walk, as the compiler works them out.
+    for (t, p) in phrases.iter().zip(b.phrases(phrases, 0)) {
+        if let Some(p) = p {
             b.add_phrase(t, p);
         }
     }
@@ -537,6 +538,65 @@ fn the_compiler_indexes_a_term_whole_only_where_its_pairs_cost_much() {
     // Not in any article: nothing to index.
     assert!(b.phrase("政府人民", 0).is_none());
     assert!(b.phrase("人民", 0).is_none(), "a pair is a key already");
+}
+
+#[test]
+fn terms_worked_out_in_one_walk_are_what_each_is_alone() {
+    // Terms that share cover pairs (人民, 政府, 来信), repeat one (人民人民),
+    // occur nowhere (政府人民) or are too short to be phrases (人民).
+    let docs = common_pairs();
+    let terms = [
+        "人民政府",
+        "人民来信",
+        "区人民政府",
+        "政府公开人民",
+        "政府人民",
+        "人民人民",
+        "人民",
+        "来信政府公开",
+    ];
+    let mut b = IndexBuilder::new();
+    for d in &docs {
+        b.add(doc_keys(&d.title, &d.body), d.day, d.views);
+    }
+    let together = b.phrases(&terms, 0);
+    for (t, p) in terms.iter().zip(&together) {
+        let alone = b.phrase(t, 0);
+        assert_eq!(
+            p.as_ref().map(|p| p.saves()),
+            alone.as_ref().map(|p| p.saves()),
+            "{t}"
+        );
+    }
+    assert!(together[4].is_none() && together[5].is_none() && together[6].is_none());
+    // And the index written is the same, byte for byte.
+    let files = |batched: bool| {
+        let mut b = IndexBuilder::new();
+        for d in &docs {
+            b.add(doc_keys(&d.title, &d.body), d.day, d.views);
+        }
+        let phrases: Vec<_> = if batched {
+            b.phrases(&terms, 0)
+        } else {
+            terms.iter().map(|t| b.phrase(t, 0)).collect()
+        };
+        for (t, p) in terms.iter().zip(phrases) {
+            if let Some(p) = p {
+                assert!(b.add_phrase(t, p));
+            }
+        }
+        let mut files = std::collections::BTreeMap::new();
+        b.finish::<()>(
+            &[("c0".to_string(), (0..docs.len() as u32).collect())],
+            |path, data| {
+                files.insert(path.to_string(), data.to_vec());
+                Ok(())
+            },
+        )
+        .unwrap();
+        files
+    };
+    assert_eq!(files(true), files(false));
 }
 
 #[test]

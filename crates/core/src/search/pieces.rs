@@ -1403,8 +1403,8 @@ impl InMemory {
                 .collect::<Result<_, _>>()
                 .unwrap_or_default(),
         );
-        for t in phrases {
-            if let Some(p) = builder.phrase(t, 0) {
+        for (t, p) in phrases.iter().zip(builder.phrases(phrases, 0)) {
+            if let Some(p) = p {
                 builder.add_phrase(t, p);
             }
         }
@@ -1499,18 +1499,23 @@ impl IndexBuilder {
     /// `term` (normalised) indexed whole, when proving it from its pairs
     /// would fetch at least `min_bytes` of positions ([`PHRASE_MIN_BYTES`]
     /// in the compiler) and it occurs at all. Call after every article is
-    /// added; reads only, so the compiler works out many in parallel, then
-    /// adds them with [`IndexBuilder::add_phrase`].
+    /// added; reads only. The compiler works out many at once with
+    /// [`IndexBuilder::phrases`], then adds them with
+    /// [`IndexBuilder::add_phrase`].
     pub fn phrase(&self, term: &str, min_bytes: usize) -> Option<Phrase> {
-        let cost = self.phrase_cost(term)?;
-        if cost < min_bytes {
-            return None;
-        }
-        let tk = term_keys(term);
-        // One cursor per cover pair over its articles and positions, all
-        // walked together in article order.
-        struct Cursor<'a> {
-            off: u32,
+        self.phrases(&[term], min_bytes).pop().flatten()
+    }
+
+    /// [`IndexBuilder::phrase`] of each of `terms`, in one walk over the
+    /// articles: a pair is read once for all the terms that need it, not
+    /// once per term (人民 is a cover pair of 人民政府, 人民法院, 人民群众 and
+    /// hundreds more). A term is looked at only in the articles of its
+    /// rarest pair, and a pair's positions are decoded only in articles
+    /// that have all the cover pairs of some term; elsewhere they are
+    /// skipped.
+    pub fn phrases(&self, terms: &[&str], min_bytes: usize) -> Vec<Option<Phrase>> {
+        /// A cover pair read in article order, shared by its terms.
+        struct Pair<'a> {
             docs: Reader<'a, 'static>,
             pos: Reader<'a, 'static>,
             left: u32,
@@ -1518,11 +1523,16 @@ impl IndexBuilder {
             /// The current article's positions are still unread.
             unread: bool,
             at: Vec<u32>,
+            /// The terms (indexes into `jobs`) whose rarest cover pair
+            /// this is: they are checked where it is.
+            drives: Vec<u32>,
+            /// 1 + the article it was last seen in.
+            seen: u32,
         }
-        impl Cursor<'_> {
+        impl Pair<'_> {
             /// Move to the next article holding the pair; false at the end.
             /// The positions of an article passed over are skipped, not
-            /// decoded: most articles of a common pair lack the others.
+            /// decoded.
             fn next(&mut self) -> bool {
                 if self.left == 0 {
                     return false;
@@ -1556,74 +1566,136 @@ impl IndexBuilder {
                 }
             }
         }
-        let mut cursors: Vec<Cursor> = tk
-            .cover
-            .iter()
-            .map(|&(off, k)| {
-                let acc = &self.keys[&k];
-                Cursor {
-                    off,
-                    docs: Reader::new("", &acc.docs),
-                    pos: Reader::new("", &acc.positions),
-                    left: acc.n,
-                    doc: 0,
-                    unread: false,
-                    at: Vec::new(),
-                }
-            })
-            .collect();
-        let mut out = Acc::default();
-        if !cursors.iter_mut().all(Cursor::next) {
-            return None;
+        /// A term being worked out.
+        struct Job {
+            /// `(offset, pair)` of its cover, the pair an index into `pairs`.
+            cover: Vec<(u32, u32)>,
+            cost: usize,
+            out: Acc,
         }
-        loop {
-            let target = cursors.iter().map(|c| c.doc).max().unwrap_or(0);
-            let mut ended = false;
-            for c in cursors.iter_mut() {
-                while c.doc < target {
-                    if !c.next() {
-                        ended = true;
-                        break;
-                    }
+        let mut pairs: Vec<Pair> = Vec::new();
+        let mut index: HashMap<u64, u32> = HashMap::new();
+        let mut jobs: Vec<Option<Job>> = Vec::with_capacity(terms.len());
+        for (i, term) in terms.iter().enumerate() {
+            let Some(cost) = self.phrase_cost(term).filter(|&c| c >= min_bytes) else {
+                jobs.push(None);
+                continue;
+            };
+            let tk = term_keys(term);
+            let cover = tk
+                .cover
+                .iter()
+                .map(|&(off, k)| {
+                    let p = *index.entry(k).or_insert_with(|| {
+                        let acc = &self.keys[&k];
+                        pairs.push(Pair {
+                            docs: Reader::new("", &acc.docs),
+                            pos: Reader::new("", &acc.positions),
+                            left: acc.n,
+                            doc: 0,
+                            unread: false,
+                            at: Vec::new(),
+                            drives: Vec::new(),
+                            seen: 0,
+                        });
+                        (pairs.len() - 1) as u32
+                    });
+                    (off, p)
+                })
+                .collect::<Vec<_>>();
+            // A term can only be where its rarest pair is.
+            let rarest = cover
+                .iter()
+                .map(|&(_, p)| p)
+                .min_by_key(|&p| pairs[p as usize].left);
+            if let Some(p) = rarest {
+                pairs[p as usize].drives.push(i as u32);
+            }
+            jobs.push(Some(Job {
+                cover,
+                cost,
+                out: Acc::default(),
+            }));
+        }
+        // Each pair waits at the next article it is in.
+        let mut waiting: Vec<Vec<u32>> = vec![Vec::new(); self.lens.len()];
+        for (i, p) in pairs.iter_mut().enumerate() {
+            if p.next() {
+                if let Some(w) = waiting.get_mut(p.doc as usize) {
+                    w.push(i as u32);
                 }
             }
-            if ended {
-                break;
+        }
+        for doc in 0..waiting.len() {
+            let here = std::mem::take(&mut waiting[doc]);
+            let mark = doc as u32 + 1;
+            for &p in &here {
+                pairs[p as usize].seen = mark;
             }
-            if cursors.iter().all(|c| c.doc == target) {
-                let title_len = self.lens[target as usize].0;
-                let (mut t, mut b) = (0u32, 0u32);
-                cursors.iter_mut().for_each(Cursor::read);
-                // The first cover pair sits at offset 0: its positions are
-                // the candidate starts.
-                for &s in &cursors[0].at {
-                    let found = cursors[1..]
+            let title_len = self.lens[doc].0;
+            for &d in &here {
+                for i in 0..pairs[d as usize].drives.len() {
+                    let t = pairs[d as usize].drives[i];
+                    let Some(job) = jobs[t as usize].as_mut() else {
+                        continue;
+                    };
+                    // Only where the article has all its cover pairs.
+                    if !job
+                        .cover
                         .iter()
-                        .all(|c| c.at.binary_search(&(s + c.off)).is_ok());
-                    if found {
-                        if s < title_len {
-                            t += 1;
-                        } else {
-                            b += 1;
+                        .all(|&(_, p)| pairs[p as usize].seen == mark)
+                    {
+                        continue;
+                    }
+                    for &(_, p) in &job.cover {
+                        pairs[p as usize].read();
+                    }
+                    let Some((first, rest)) = job.cover.split_first() else {
+                        continue;
+                    };
+                    let (mut title, mut body) = (0u32, 0u32);
+                    // The first cover pair sits at offset 0: its positions are
+                    // the candidate starts.
+                    for &s in &pairs[first.1 as usize].at {
+                        let found = rest.iter().all(|&(off, p)| {
+                            pairs[p as usize].at.binary_search(&(s + off)).is_ok()
+                        });
+                        if found {
+                            if s < title_len {
+                                title += 1;
+                            } else {
+                                body += 1;
+                            }
                         }
                     }
+                    if title + body > 0 {
+                        let out = &mut job.out;
+                        put_varint(&mut out.docs, u64::from(doc as u32 - out.last));
+                        put_varint(&mut out.docs, u64::from(title));
+                        put_varint(&mut out.docs, u64::from(body));
+                        out.last = doc as u32;
+                        out.n += 1;
+                    }
                 }
-                if t + b > 0 {
-                    put_varint(&mut out.docs, u64::from(target - out.last));
-                    put_varint(&mut out.docs, u64::from(t));
-                    put_varint(&mut out.docs, u64::from(b));
-                    out.last = target;
-                    out.n += 1;
-                }
-                if !cursors.iter_mut().all(Cursor::next) {
-                    break;
+            }
+            for p in here {
+                let pair = &mut pairs[p as usize];
+                if pair.next() {
+                    if let Some(w) = waiting.get_mut(pair.doc as usize) {
+                        w.push(p);
+                    }
                 }
             }
         }
-        (out.n > 0).then(|| Phrase {
-            saves: cost.saturating_sub(out.docs.len()),
-            acc: out,
-        })
+        jobs.into_iter()
+            .map(|job| {
+                let job = job?;
+                (job.out.n > 0).then(|| Phrase {
+                    saves: job.cost.saturating_sub(job.out.docs.len()),
+                    acc: job.out,
+                })
+            })
+            .collect()
     }
 
     /// Give each article's result card (JSON, as the card files hold it,

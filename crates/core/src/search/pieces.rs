@@ -37,6 +37,8 @@
 //! search for a common word or a phrase shows page 1 without card files.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -1320,7 +1322,7 @@ pub struct DocKeys {
 pub fn doc_keys(title: &str, body: &str) -> DocKeys {
     let title = normalize_text(title);
     let body = normalize_text(body);
-    let mut map: HashMap<u64, (u32, u32, Vec<u32>)> = HashMap::new();
+    let mut map: FxHashMap<u64, (u32, u32, Vec<u32>)> = FxHashMap::default();
     let mut pos = 0u32;
     for (text, in_title) in [(&title, true), (&body, false)] {
         let mut prev: Option<char> = None;
@@ -1454,7 +1456,7 @@ impl Phrase {
 /// Collects articles in order (newest first) and writes the index files.
 #[derive(Default)]
 pub struct IndexBuilder {
-    keys: HashMap<u64, Acc>,
+    keys: FxHashMap<u64, Acc>,
     /// The text of each phrase key (see [`IndexBuilder::phrase`]).
     phrases: HashMap<u64, String>,
     /// Each article's result card, JSON (see [`IndexBuilder::cards`]).
@@ -1574,7 +1576,7 @@ impl IndexBuilder {
             out: Acc,
         }
         let mut pairs: Vec<Pair> = Vec::new();
-        let mut index: HashMap<u64, u32> = HashMap::new();
+        let mut index: FxHashMap<u64, u32> = FxHashMap::default();
         let mut jobs: Vec<Option<Job>> = Vec::with_capacity(terms.len());
         for (i, term) in terms.iter().enumerate() {
             let Some(cost) = self.phrase_cost(term).filter(|&c| c >= min_bytes) else {

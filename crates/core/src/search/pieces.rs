@@ -1312,7 +1312,10 @@ fn decode_views(data: &[u8], docs: u32) -> Result<Vec<Option<u64>>, DataError> {
 /// One article's keys: for each, title and body counts and positions.
 #[derive(Clone, Debug, Default)]
 pub struct DocKeys {
-    keys: Vec<(u64, u32, u32, Vec<u32>)>,
+    /// `(key, title count, body count, number of positions)`, by key.
+    keys: Vec<(u64, u32, u32, u32)>,
+    /// The positions of the keys, one key after the other, each ascending.
+    positions: Vec<u32>,
     title_len: u32,
     body_len: u32,
 }
@@ -1320,29 +1323,23 @@ pub struct DocKeys {
 /// Cut one article (title and body text, not yet normalised) into keys.
 /// Pure and independent per article, so the compiler runs it in parallel.
 pub fn doc_keys(title: &str, body: &str) -> DocKeys {
+    /// Marks the occurrence of a single character: it stores no position.
+    const SINGLE: u32 = 1 << 31;
     let title = normalize_text(title);
     let body = normalize_text(body);
-    let mut map: FxHashMap<u64, (u32, u32, Vec<u32>)> = FxHashMap::default();
+    let title_len = title.chars().count() as u32;
+    // Every occurrence as (key, position), sorted: one allocation per
+    // article, not one per key (thousands in a long article).
+    let mut all: Vec<(u64, u32)> = Vec::with_capacity(title.len() + body.len());
     let mut pos = 0u32;
-    for (text, in_title) in [(&title, true), (&body, false)] {
+    for text in [&title, &body] {
         let mut prev: Option<char> = None;
         for c in text.chars() {
             if c != ' ' {
-                let e = map.entry(key(c, '\0')).or_default();
-                if in_title {
-                    e.0 += 1;
-                } else {
-                    e.1 += 1;
-                }
+                all.push((key(c, '\0'), pos | SINGLE));
             }
             if let Some(p) = prev {
-                let e = map.entry(key(p, c)).or_default();
-                if in_title {
-                    e.0 += 1;
-                } else {
-                    e.1 += 1;
-                }
-                e.2.push(pos - 1);
+                all.push((key(p, c), pos - 1));
             }
             prev = Some(c);
             pos += 1;
@@ -1350,12 +1347,30 @@ pub fn doc_keys(title: &str, body: &str) -> DocKeys {
         // A gap: no pair spans the title and the body.
         pos += 1;
     }
-    let mut keys: Vec<(u64, u32, u32, Vec<u32>)> =
-        map.into_iter().map(|(k, (t, b, p))| (k, t, b, p)).collect();
-    keys.sort_unstable_by_key(|k| k.0);
+    all.sort_unstable();
+    let mut keys = Vec::new();
+    let mut positions = Vec::with_capacity(all.len() / 2);
+    for run in all.chunk_by(|a, b| a.0 == b.0) {
+        let (mut t, mut b, mut n) = (0, 0, 0);
+        for &(_, p) in run {
+            let at = p & !SINGLE;
+            // The title's characters come first, then the gap.
+            if at < title_len {
+                t += 1;
+            } else {
+                b += 1;
+            }
+            if p & SINGLE == 0 {
+                positions.push(at);
+                n += 1;
+            }
+        }
+        keys.push((run[0].0, t, b, n));
+    }
     DocKeys {
         keys,
-        title_len: title.chars().count() as u32,
+        positions,
+        title_len,
         body_len: body.chars().count() as u32,
     }
 }
@@ -1479,7 +1494,10 @@ impl IndexBuilder {
     /// Add the next article (numbers are given in call order).
     pub fn add(&mut self, keys: DocKeys, day: NaiveDate, views: Option<u64>) {
         let doc = self.lens.len() as u32;
-        for (k, t, b, ps) in keys.keys {
+        let mut at = 0;
+        for (k, t, b, n) in keys.keys {
+            let ps = keys.positions.get(at..at + n as usize).unwrap_or_default();
+            at += n as usize;
             let acc = self.keys.entry(k).or_default();
             // `last` is 0 before the first article, so the first is absolute.
             put_varint(&mut acc.docs, u64::from(doc - acc.last));
@@ -1487,7 +1505,7 @@ impl IndexBuilder {
             put_varint(&mut acc.docs, u64::from(b));
             // A single character needs no positions, ever.
             if !(ps.is_empty() && k & 0x1F_FFFF == 0) {
-                put_ascending(&mut acc.positions, &ps);
+                put_ascending(&mut acc.positions, ps);
             }
             acc.last = doc;
             acc.n += 1;

@@ -61,8 +61,16 @@ fn mapped(c: char, mut emit: impl FnMut(char)) {
     }
 }
 
+/// CJK Unified Ideographs.
+const CJK: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
+
 /// Step 4 for one character of step 3's output.
 fn fold_one(c: char) -> Option<char> {
+    // Most of the text: CJK ideographs, every one a letter without case
+    // (a test checks the whole block), so the tables need not be searched.
+    if CJK.contains(&c) {
+        return Some(c);
+    }
     if !c.is_alphanumeric() {
         return None;
     }
@@ -84,8 +92,20 @@ pub fn fold(c: char, mut emit: impl FnMut(Option<char>)) {
 /// one space, and trim separators at both ends. The space's origin is the
 /// last separator before the next character.
 pub fn normalize(text: &str) -> Normalized {
-    let mut out = String::with_capacity(text.len());
     let mut origin = Vec::with_capacity(text.len() / 2);
+    let text = normalize_with(text, |i| origin.push(i));
+    Normalized { text, origin }
+}
+
+/// Only the normalised text.
+pub fn normalize_text(text: &str) -> String {
+    normalize_with(text, |_| ())
+}
+
+/// [`normalize`], telling `origin` where each character of the result
+/// comes from.
+fn normalize_with(text: &str, mut origin: impl FnMut(usize)) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut pending_space: Option<usize> = None;
     for (i, c) in text.chars().enumerate() {
         fold(c, |f| match f {
@@ -93,26 +113,29 @@ pub fn normalize(text: &str) -> Normalized {
                 if let Some(at) = pending_space.take() {
                     if !out.is_empty() {
                         out.push(' ');
-                        origin.push(at);
+                        origin(at);
                     }
                 }
                 out.push(f);
-                origin.push(i);
+                origin(i);
             }
             None => pending_space = Some(i),
         });
     }
-    Normalized { text: out, origin }
-}
-
-/// Only the normalised text.
-pub fn normalize_text(text: &str) -> String {
-    normalize(text).text
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ideographs_fold_as_the_general_rule_folds_them() {
+        for c in CJK {
+            assert!(c.is_alphanumeric(), "{c:?}");
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), [c], "{c:?}");
+        }
+    }
 
     #[test]
     fn folds_width_case_and_punctuation() {

@@ -37,11 +37,10 @@
 //! search for a common word or a phrase shows page 1 without card files.
 
 use std::collections::HashMap;
-
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::normalize::normalize_text;

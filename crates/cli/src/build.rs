@@ -26,7 +26,7 @@ use pufa_core::{Block, Bulletin, SiteData, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::content::{in_parallel, in_parallel_with, Content, MEDIA_DIR};
+use crate::content::{cores, in_parallel, in_parallel_with, Content, MEDIA_DIR};
 
 /// How many bulletins the home page lists as 最新动态, and per channel.
 pub const HOME_NEWEST: usize = 10;
@@ -317,7 +317,7 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
         // as much work, and works its share out in one walk.
         long.sort_by_key(|&(t, cost)| (std::cmp::Reverse(cost), t));
         long.truncate(pieces::MAX_PHRASES + pieces::MAX_PHRASES / 4);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = cores();
         let shares: Vec<Vec<&str>> = (0..threads)
             .map(|i| {
                 long.iter()

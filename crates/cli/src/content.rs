@@ -685,6 +685,11 @@ pub fn site_file(data: &SiteData) -> String {
     toml::to_string(&raw).unwrap_or_default()
 }
 
+/// The threads the compiler's parallel steps use: one per core.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `f` over `items` on every core, results in the order of `items`.
 pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     in_parallel_with(items, || (), |_, item| f(item))
@@ -696,8 +701,7 @@ pub fn in_parallel_with<T: Sync, S, R: Send>(
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = items.len().div_ceil(threads).max(1);
+    let chunk = items.len().div_ceil(cores()).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(chunk)

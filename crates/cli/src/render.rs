@@ -128,9 +128,7 @@ pub fn render(dist: &Path, jobs: Option<usize>) -> Result<RenderReport, String> 
         }
     }
     // Articles are most of the pages: one share per core, each page on its own.
-    let threads = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
+    let threads = jobs.unwrap_or_else(crate::content::cores).max(1);
     let share = files.len().div_ceil(threads).max(1);
     let results: Vec<Result<RenderReport, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = files

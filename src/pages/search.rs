@@ -6,7 +6,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::LocalKey;
@@ -22,7 +21,7 @@ use pufa_core::trail::page_trail;
 use pufa_core::Pager;
 
 use super::{page_title, show_page};
-use crate::api::{self, AppError};
+use crate::api::AppError;
 use crate::components::article::SampleTag;
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::error_view::ErrorView;
@@ -33,8 +32,6 @@ use crate::paths;
 use crate::search_worker;
 use crate::state::{load_page, use_part_busy, Edition, SharedEdition};
 
-/// Article texts kept for snippets in the session, at most.
-const KEEP_TEXTS: usize = 300;
 /// Snippets kept in the session, at most.
 const KEEP_SNIPPETS: usize = 1000;
 
@@ -42,35 +39,14 @@ const KEEP_SNIPPETS: usize = 1000;
 type SnippetKey = (String, String, Vec<String>);
 
 thread_local! {
-    /// Article texts fetched for snippets, by data version and article:
-    /// typing shows many of the same results again.
-    static TEXTS: RefCell<HashMap<(String, String), Rc<String>>> = RefCell::new(HashMap::new());
     /// Snippets the worker made: retyping, paging back and Back from an
     /// article show them at once, without asking again.
     static SNIPPETS: RefCell<HashMap<SnippetKey, Vec<Segment>>> = RefCell::new(HashMap::new());
 }
 
-/// An article's text for its snippet, fetched once per session (the same
-/// file opening the result reads, so it is then cached).
-async fn text(edition: &Edition, id: &str) -> Option<Rc<String>> {
-    let key = (edition.version.version.clone(), id.to_string());
-    if let Some(t) = TEXTS.with(|t| t.borrow().get(&key).cloned()) {
-        return Some(t);
-    }
-    let article = api::article(edition, id).await.ok().flatten()?;
-    let body: Vec<String> = article
-        .bulletin
-        .body
-        .iter()
-        .map(|b| b.text().into_owned())
-        .collect();
-    let text = Rc::new(body.join(" "));
-    remember(&TEXTS, KEEP_TEXTS, key, text.clone());
-    Some(text)
-}
-
 /// The snippet of article `id` with `marks` marked: made once per session
-/// by the worker, which has the folding tables.
+/// by the worker, which fetches and keeps the article's text and has the
+/// folding tables.
 async fn snippet_of(edition: &Edition, id: &str, marks: &[String]) -> Option<Vec<Segment>> {
     let key = (
         edition.version.version.clone(),
@@ -80,9 +56,8 @@ async fn snippet_of(edition: &Edition, id: &str, marks: &[String]) -> Option<Vec
     if let Some(s) = SNIPPETS.with(|s| s.borrow().get(&key).cloned()) {
         return Some(s);
     }
-    let text = text(edition, id).await?;
     let what = What::Snippet {
-        text: text.to_string(),
+        id: id.to_string(),
         marks: marks.to_vec(),
     };
     let Ok(Answer::Snippet { segments }) = search_worker::ask(&edition.version.version, what).await

@@ -187,6 +187,46 @@ pub fn decode_article(file: &str, src: &str, catalog: &Catalog) -> Result<Articl
     })
 }
 
+/// The readable text of an article file's body, its blocks joined by
+/// spaces: what a search result's snippet is cut from (the search worker
+/// reads it, without the site's channel list that [`decode_article`]
+/// checks against). Each block gives what [`crate::Block::text`] gives:
+/// a heading's or paragraph's text, a list's items one per line, an
+/// image's alt text.
+pub fn article_text(file: &str, src: &str) -> Result<String, DataError> {
+    #[derive(Deserialize)]
+    struct TextFile {
+        bulletin: TextBulletin,
+    }
+    #[derive(Deserialize)]
+    struct TextBulletin {
+        body: Vec<TextBlock>,
+    }
+    /// Any block: only its readable parts (a block has one of the three).
+    #[derive(Deserialize)]
+    struct TextBlock {
+        #[serde(default)]
+        text: String,
+        #[serde(default)]
+        items: Vec<String>,
+        #[serde(default)]
+        alt: String,
+    }
+    let raw: TextFile = decode(file, src)?;
+    let blocks: Vec<String> = raw
+        .bulletin
+        .body
+        .into_iter()
+        .map(|b| {
+            let mut t = b.text;
+            t.push_str(&b.items.join("\n"));
+            t.push_str(&b.alt);
+            t
+        })
+        .collect();
+    Ok(blocks.join(" "))
+}
+
 /// A bulletin in the shape of a `bulletins.json` element.
 pub fn encode_bulletin(b: &Bulletin) -> Value {
     let body: Vec<Value> = b

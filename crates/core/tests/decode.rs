@@ -232,3 +232,45 @@ fn source_and_views_are_optional_and_trimmed() {
     let blank = file_of(&[bulletin(",\n    \"source\": \" \"")]);
     assert_eq!(decode_bulletins(&blank, &site).unwrap()[0].source, None);
 }
+
+/// The search worker cuts snippets from `article_text`, without the
+/// channel list: it must read each kind of block as `Block::text` does,
+/// and a damaged file is an error naming it.
+#[test]
+fn article_text_is_the_blocks_text_as_the_article_reads_it() {
+    use pufa_core::compiled::{article_text, decode_article, encode_article};
+    let src = file_of(&[bulletin(
+        r#",
+    "source": "区司法局"
+  "#,
+    )
+    .replace(
+        r#"[ { "type": "paragraph", "text": "正文" } ]"#,
+        r#"[ { "type": "heading", "text": "一、总则" },
+             { "type": "paragraph", "text": "第一段<b>不是标记</b>" },
+             { "type": "list", "ordered": true, "items": ["甲项", "乙项"] },
+             { "type": "image", "src": "media/a.png", "alt": "宣传图" } ]"#,
+    )]);
+    let store = Store::from_json(SITE, &src).unwrap();
+    let b = store.bulletin("a1").unwrap();
+    assert_eq!(b.body.len(), 4, "the fixture has every kind of block");
+    let file = encode_article(b, None, None, &[]).to_string();
+    let article = decode_article("article/a1.json", &file, &store.catalog).unwrap();
+    let read: Vec<String> = article
+        .bulletin
+        .body
+        .iter()
+        .map(|b| b.text().into_owned())
+        .collect();
+    let text = article_text("article/a1.json", &file).unwrap();
+    assert_eq!(text, read.join(" "));
+    assert_eq!(text, "一、总则 第一段<b>不是标记</b> 甲项\n乙项 宣传图");
+
+    let err = article_text(
+        "v/00ab/article/a1.json",
+        "{\n  \"bulletin\": {\n    \"body\": 3\n  }\n}",
+    )
+    .expect_err("a body that is not a list is refused");
+    assert_eq!(err.file, "v/00ab/article/a1.json");
+    assert_eq!(err.line, Some(3));
+}

@@ -238,6 +238,7 @@ fn decode_everything(src: &str, catalog: &Catalog) {
         let _ = v.is_well_formed();
     }
     let _ = compiled::decode_article("article/x.json", src, catalog);
+    let _ = compiled::article_text("article/x.json", src);
 }
 
 /// Decode a query string written by `to_query` (it writes `%XX` only).

@@ -33,7 +33,7 @@ fn every_request_survives_the_trip() {
         What::About,
         What::Find { params },
         What::Snippet {
-            text: "正文<script>".into(),
+            id: "2021-xinzhou-qiwu-zongjie".into(),
             marks: vec!["正文".into()],
         },
         What::Suggest { text: "pf".into() },

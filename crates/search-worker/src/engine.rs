@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 
-use pufa_core::compiled::{decode, Entry};
+use pufa_core::compiled::{self, decode, Entry};
 use pufa_core::paging::Pager;
 use pufa_core::search::aids::{self, AidsMeta, Step, Synonyms};
 use pufa_core::search::pieces::{self, Decoded, Filter, Hit, Meta, Outcome, Query};
@@ -32,6 +32,9 @@ pub trait Fetch {
 const KEEP_BYTES: usize = 16 << 20;
 /// Card blocks kept for the session, at most.
 const KEEP_CARDS: usize = 2000;
+/// Article texts kept for snippets, at most: typing shows many of the same
+/// results again.
+const KEEP_TEXTS: usize = 300;
 /// Rounds of fetching one look-up may take (a query needs at most three).
 const ROUNDS: usize = 4;
 
@@ -45,6 +48,8 @@ pub struct Engine<F> {
     pieces: RefCell<HashMap<String, Vec<u8>>>,
     decoded: RefCell<Decoded>,
     cards: RefCell<HashMap<usize, Rc<Vec<Entry>>>>,
+    /// Article texts for snippets, by article id.
+    texts: RefCell<HashMap<String, Rc<str>>>,
     /// The newest search asked for: an older one still running stops at
     /// its next fetch, since nobody waits for it.
     latest: Cell<u64>,
@@ -79,6 +84,7 @@ impl<F: Fetch> Engine<F> {
             pieces: RefCell::new(HashMap::new()),
             decoded: RefCell::new(Decoded::default()),
             cards: RefCell::new(HashMap::new()),
+            texts: RefCell::new(HashMap::new()),
             latest: Cell::new(0),
         }
     }
@@ -481,6 +487,43 @@ impl<F: Fetch> Engine<F> {
             progress(done, total);
         }
         Ok(())
+    }
+}
+
+impl<F: Fetch> Engine<F> {
+    /// The marked excerpt of article `id` for the words `marks`. The
+    /// article's file is fetched once per session (the file opening the
+    /// result reads, so it is then in the browser's cache too).
+    pub async fn snippet(&self, id: &str, marks: &[String]) -> Answer {
+        match self.text(id).await {
+            Ok(text) => Answer::Snippet {
+                segments: snippet_of(&text, marks),
+            },
+            Err(f) => Answer::Failed(f),
+        }
+    }
+
+    async fn text(&self, id: &str) -> Result<Rc<str>, Failure> {
+        if let Some(t) = self.texts.borrow().get(id) {
+            return Ok(t.clone());
+        }
+        if let Err(e) = pufa_core::decode::check_id(id) {
+            return Err(Failure::protocol(format!("文章编号不合规：{e}")));
+        }
+        let path = compiled::article_file(id);
+        let file = self.file(&path);
+        let data = self.fetch.get(&path).await?;
+        let src = std::str::from_utf8(&data)
+            .map_err(|_| Failure::Data(DataError::new(&file, "", "文件不是 UTF-8 文本")))?;
+        let text: Rc<str> = compiled::article_text(&file, src)
+            .map_err(Failure::Data)?
+            .into();
+        let mut texts = self.texts.borrow_mut();
+        if texts.len() >= KEEP_TEXTS {
+            texts.clear();
+        }
+        texts.insert(id.to_string(), text.clone());
+        Ok(text)
     }
 }
 

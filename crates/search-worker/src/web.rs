@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
-use crate::engine::{snippet_of, Engine, Fetch};
+use crate::engine::{Engine, Fetch};
 
 /// Status the service worker answers with when offline and uncached.
 const OFFLINE_STATUS: u16 = 504;
@@ -114,9 +114,7 @@ async fn handle(text: String) {
             Err(f) => Answer::Failed(f),
         },
         What::Find { params } => engine.find(id, params).await,
-        What::Snippet { text, marks } => Answer::Snippet {
-            segments: snippet_of(&text, &marks),
-        },
+        What::Snippet { id, marks } => engine.snippet(&id, &marks).await,
         What::Suggest { text } => Answer::Suggest {
             terms: engine.suggest(&text).await,
         },

@@ -351,6 +351,71 @@ fn snippets_mark_the_words_in_the_article_text() {
     assert!(text.contains(joined.trim_matches('…')));
 }
 
+/// A result's snippet: the worker fetches the article's file itself, once
+/// per session, so the page's message carries only the id.
+#[test]
+fn snippets_are_cut_from_the_article_file_fetched_once() {
+    let mut files = build(&docs());
+    let article = serde_json::json!({
+        "bulletin": {
+            "id": "doc-3", "title": "普法简报第3期", "channel": "anli",
+            "published": "2024-12-25T09:00:00+08:00",
+            "body": [
+                { "type": "heading", "text": "民法典宣讲" },
+                { "type": "paragraph", "text": "活动重点讲解了民法典的婚姻家庭编。" },
+                { "type": "list", "ordered": false, "items": ["婚姻登记", "继承"] }
+            ]
+        },
+        "prev": null, "next": null, "related": []
+    });
+    files.files.insert(
+        "article/doc-3.json".into(),
+        article.to_string().into_bytes(),
+    );
+    files.files.insert(
+        "article/doc-4.json".into(),
+        b"{\"bulletin\": {\"body\": 7}}".to_vec(),
+    );
+    let engine = Engine::new(VERSION, &files);
+    let snippet = |id: &str, mark: &str| match block_on(engine.snippet(id, &[mark.to_string()])) {
+        Answer::Snippet { segments } => Ok(segments),
+        Answer::Failed(f) => Err(f),
+        other => panic!("expected a snippet, got {other:?}"),
+    };
+    let s = snippet("doc-3", "民法典").unwrap();
+    assert_eq!(marked(&s), ["民法典", "民法典"]);
+    let s = snippet("doc-3", "继承").unwrap();
+    assert_eq!(marked(&s), ["继承"], "list items are part of the text");
+    let articles = || {
+        files
+            .fetched
+            .borrow()
+            .iter()
+            .filter(|p| p.starts_with("article/"))
+            .count()
+    };
+    assert_eq!(articles(), 1, "the text is kept for the next words");
+
+    assert_eq!(
+        snippet("doc-9", "民法典"),
+        Err(Failure::Status {
+            file: format!("v/{VERSION}/article/doc-9.json"),
+            status: 404
+        })
+    );
+    match snippet("doc-4", "民法典") {
+        Err(Failure::Data(e)) => assert_eq!(e.file, format!("v/{VERSION}/article/doc-4.json")),
+        other => panic!("a damaged file is a data failure naming it, got {other:?}"),
+    }
+    // An id that cannot be an article's is refused without a request.
+    let asked = files.fetched.borrow().len();
+    assert!(matches!(
+        snippet("../meta", "民法典"),
+        Err(Failure::Data(_))
+    ));
+    assert_eq!(files.fetched.borrow().len(), asked);
+}
+
 /// 3,000 articles, every one holding 普法 (a key with files of its own).
 fn common_key_docs() -> Vec<Doc> {
     (0..3000)

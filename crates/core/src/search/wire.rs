@@ -43,8 +43,10 @@ pub enum What {
     /// One page of results for the search state of the URL. The page has
     /// already dropped a channel the catalogue does not know.
     Find { params: SearchParams },
-    /// The marked excerpt of an article's text for the words `marks`.
-    Snippet { text: String, marks: Vec<String> },
+    /// The marked excerpt of article `id`'s text for the words `marks`
+    /// (the worker fetches and keeps the texts: a message carries no
+    /// article).
+    Snippet { id: String, marks: Vec<String> },
     /// Frequent terms completing the last word of `text`.
     Suggest { text: String },
     /// Fetch every piece of the index (and the aids), reporting progress;

@@ -113,7 +113,7 @@ export const shellVersion = (dir) => readFileSync(join(dir, "sw.js"), "utf8").ma
 /** Turn `dir`, a copy of a build, into the next version of the app: a
  *  precached file changes and the build's own post-build step runs again. */
 export function nextShell(dir) {
-  appendFileSync(join(dir, "favicon.svg"), "\n<!-- next version -->\n");
+  appendFileSync(join(dir, "icons", "favicon-32.png"), "\nnext version\n");
   execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), dir]);
 }
 

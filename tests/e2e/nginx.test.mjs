@@ -278,7 +278,7 @@ async function checkHttp(site, host) {
   for (const f of files(join(site.dist, "media"))) await expectFile(site, host, `media/${f}`, IMMUTABLE);
 
   // Other files: a day.
-  for (const f of ["prefs.js", "favicon.svg", "icons/icon-192.png"]) await expectFile(site, host, f, DAY);
+  for (const f of ["prefs.js", "icons/favicon-32.png", "icons/icon-192.png"]) await expectFile(site, host, f, DAY);
 
   // A missing file is a real 404: no shell, no HTML, not cached for long.
   const missing = [

@@ -149,7 +149,7 @@ test("a new deployment shows 有新版本 and activating it loads the new versio
     );
     const keys = await page.evaluate(() => caches.keys());
     assert.ok(!keys.includes(`pufa-shell-${version(v1)}`), `old shell cache left: ${keys}`);
-    const favicon = await page.evaluate(() => fetch("favicon.svg").then((r) => r.text()));
+    const favicon = await page.evaluate(() => fetch("icons/favicon-32.png").then((r) => r.text()));
     assert.match(favicon, /next version/);
     assert.equal(await page.locator(".notice.update").count(), 0);
     assert.deepEqual(page.problems, []);

@@ -27,17 +27,33 @@ pub fn App() -> impl IntoView {
     provide_state();
     let busy = use_busy();
     let part_busy = use_part_busy();
-    // On a pre-rendered page the app was drawn out of sight: it takes the
-    // page over once its first page is there (see `crate::boot`).
+    // Drawn out of sight (beside a pre-rendered page), the app draws the
+    // frame's other parts in tasks of their own after the page's: each
+    // stretch the main thread is busy stays shorter. V8 compiles each wasm
+    // function on its first call, so the first drawing of each part is the
+    // slow one (docs/deploy.md). On the plain shell everything is drawn at
+    // once.
+    let staged = crate::boot::out_of_sight();
+    let stage = RwSignal::new(if staged { 0u8 } else { 2 });
+    if staged {
+        let next = move || {
+            let _ = stage.try_update(|s| *s += 1);
+        };
+        set_timeout(next, std::time::Duration::ZERO);
+        set_timeout(next, std::time::Duration::ZERO);
+    }
+    let last = Memo::new(move |_| stage.get() >= 2);
+    // On a pre-rendered page it takes the page over once its first page and
+    // every part are there (see `crate::boot`).
     Effect::new(move |_| {
-        if !busy.get() && crate::boot::take_over() {
+        if !busy.get() && last.get() && crate::boot::take_over() {
             // The pre-rendered controls may have changed them meanwhile.
             prefs.read_back();
         }
     });
     view! {
         <Router base=paths::base()>
-            <Frame busy=Signal::derive(move || busy.get() || part_busy.get())>
+            <Frame busy=Signal::derive(move || busy.get() || part_busy.get()) stage=stage>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("channel/:id") view=ChannelPage/>
@@ -47,7 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
                 </Routes>
             </Frame>
-            <LeaveNotice/>
+            {move || last.get().then(|| view! { <LeaveNotice/> })}
         </Router>
     }
 }
@@ -61,15 +77,24 @@ pub fn Frame(
     /// `aria-busy` of `<main>`.
     #[prop(into)]
     busy: Signal<bool>,
+    /// Parts drawn so far when the app draws in stages (see `App`): from 1
+    /// the skip link and the top bar. Everything when not given.
+    #[prop(optional, into)]
+    stage: Option<Signal<u8>>,
     children: Children,
 ) -> impl IntoView {
     let edition = use_edition();
+    // A memo: the top bar is drawn once, not again at each later stage
+    // (that would drop the parts drawn first, with their timers).
+    let top = Memo::new(move |_| stage.is_none_or(|s| s.get() >= 1));
     view! {
-        <SkipLink/>
-        <section class="top-bar" aria-label="日期、阅读设置与提示">
-            <DateBar/>
-            <PwaNotices/>
-        </section>
+        {move || top.get().then(|| view! {
+            <SkipLink/>
+            <section class="top-bar" aria-label="日期、阅读设置与提示">
+                <DateBar/>
+                <PwaNotices/>
+            </section>
+        })}
         {move || edition.get().map(|e| view! { <SiteHeader edition=e/> })}
         <main id="main" class="site-main" tabindex="-1" aria-busy=move || busy.get().to_string()>
             {children()}

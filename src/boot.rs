@@ -70,6 +70,14 @@ pub fn start() {
     }
 }
 
+/// Whether the app is being drawn out of sight, beside a pre-rendered page
+/// (before [`take_over`]): parts of it can then be drawn a task later.
+pub fn out_of_sight() -> bool {
+    document().is_some_and(|doc| {
+        doc.get_element_by_id(HOLDER).is_some() && prerendered_boot(&doc).is_some()
+    })
+}
+
 /// Position of `el` among the focusable elements of `root`.
 fn focus_index(root: &Element, el: &Element) -> Option<u32> {
     let all = root.query_selector_all(FOCUSABLE).ok()?;

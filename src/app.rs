@@ -27,22 +27,30 @@ pub fn App() -> impl IntoView {
     provide_state();
     let busy = use_busy();
     let part_busy = use_part_busy();
-    // Drawn out of sight (beside a pre-rendered page), the app draws the
-    // frame's other parts in tasks of their own after the page's: each
-    // stretch the main thread is busy stays shorter. V8 compiles each wasm
-    // function on its first call, so the first drawing of each part is the
-    // slow one (docs/deploy.md). On the plain shell everything is drawn at
-    // once.
+    // Drawn out of sight (beside a pre-rendered page), the app draws its
+    // parts in tasks of their own: the frame, then the page, then the top
+    // bar, then the leave notice. Each stretch the main thread is busy stays
+    // shorter: V8 compiles each wasm function on its first call, so the
+    // first drawing of each part is the slow one (docs/deploy.md). On the
+    // plain shell everything is drawn at once.
+    const STAGES: u8 = 3;
     let staged = crate::boot::out_of_sight();
-    let stage = RwSignal::new(if staged { 0u8 } else { 2 });
+    let stage = RwSignal::new(if staged { 0 } else { STAGES });
     if staged {
-        let next = move || {
-            let _ = stage.try_update(|s| *s += 1);
-        };
-        set_timeout(next, std::time::Duration::ZERO);
-        set_timeout(next, std::time::Duration::ZERO);
+        for _ in 0..STAGES {
+            set_timeout(
+                move || {
+                    let _ = stage.try_update(|s| *s += 1);
+                },
+                std::time::Duration::ZERO,
+            );
+        }
     }
-    let last = Memo::new(move |_| stage.get() >= 2);
+    // Memos: each part is drawn once, not again at each later stage (that
+    // would drop the copy drawn first, with its timers).
+    let page = Memo::new(move |_| stage.get() >= 1);
+    let top_bar = Memo::new(move |_| stage.get() >= 2);
+    let last = Memo::new(move |_| stage.get() >= STAGES);
     // On a pre-rendered page it takes the page over once its first page and
     // every part are there (see `crate::boot`).
     Effect::new(move |_| {
@@ -53,15 +61,17 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Router base=paths::base()>
-            <Frame busy=Signal::derive(move || busy.get() || part_busy.get()) stage=stage>
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("channel/:id") view=ChannelPage/>
-                    <Route path=path!("channel/:id/:page") view=ChannelPage/>
-                    <Route path=path!("article/:id") view=ArticlePage/>
-                    <Route path=path!("search") view=SearchPage/>
-                    <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
-                </Routes>
+            <Frame busy=Signal::derive(move || busy.get() || part_busy.get()) top_bar=top_bar>
+                {move || page.get().then(|| view! {
+                    <Routes fallback=|| view! { <NotFoundPage/> }>
+                        <Route path=path!("") view=HomePage/>
+                        <Route path=path!("channel/:id") view=ChannelPage/>
+                        <Route path=path!("channel/:id/:page") view=ChannelPage/>
+                        <Route path=path!("article/:id") view=ArticlePage/>
+                        <Route path=path!("search") view=SearchPage/>
+                        <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
+                    </Routes>
+                })}
             </Frame>
             {move || last.get().then(|| view! { <LeaveNotice/> })}
         </Router>
@@ -77,18 +87,16 @@ pub fn Frame(
     /// `aria-busy` of `<main>`.
     #[prop(into)]
     busy: Signal<bool>,
-    /// Parts drawn so far when the app draws in stages (see `App`): from 1
-    /// the skip link and the top bar. Everything when not given.
+    /// Whether to draw the skip link and the top bar yet, when the app
+    /// draws in stages (see `App`). Drawn at once when not given.
     #[prop(optional, into)]
-    stage: Option<Signal<u8>>,
+    top_bar: Option<Signal<bool>>,
     children: Children,
 ) -> impl IntoView {
     let edition = use_edition();
-    // A memo: the top bar is drawn once, not again at each later stage
-    // (that would drop the parts drawn first, with their timers).
-    let top = Memo::new(move |_| stage.is_none_or(|s| s.get() >= 1));
+    let top = move || top_bar.is_none_or(|t| t.get());
     view! {
-        {move || top.get().then(|| view! {
+        {move || top().then(|| view! {
             <SkipLink/>
             <section class="top-bar" aria-label="日期、阅读设置与提示">
                 <DateBar/>

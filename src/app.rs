@@ -51,10 +51,12 @@ pub fn App() -> impl IntoView {
     let page = Memo::new(move |_| stage.get() >= 1);
     let top_bar = Memo::new(move |_| stage.get() >= 2);
     let last = Memo::new(move |_| stage.get() >= STAGES);
+    let pending = RwSignal::new(0u32);
+    provide_context(crate::boot::Pending(pending));
     // On a pre-rendered page it takes the page over once its first page and
     // every part are there (see `crate::boot`).
     Effect::new(move |_| {
-        if !busy.get() && last.get() && crate::boot::take_over() {
+        if !busy.get() && last.get() && pending.get() == 0 && crate::boot::take_over() {
             // The pre-rendered controls may have changed them meanwhile.
             prefs.read_back();
         }

@@ -15,6 +15,7 @@
 //! worker's offline copy) has a loading notice in `#boot` instead: the app
 //! is drawn into the body and the notice removed, as before.
 
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
@@ -76,6 +77,31 @@ pub fn out_of_sight() -> bool {
     document().is_some_and(|doc| {
         doc.get_element_by_id(HOLDER).is_some() && prerendered_boot(&doc).is_some()
     })
+}
+
+/// Parts of the page not yet drawn by [`Later`]: the app takes the page
+/// over only when there are none.
+#[derive(Clone, Copy)]
+pub struct Pending(pub RwSignal<u32>);
+
+/// Its children, drawn a task later while the app is drawn out of sight
+/// (so the task that draws the page stays shorter), at once otherwise.
+#[component]
+pub fn Later(children: Children) -> impl IntoView {
+    let pending = use_context::<Pending>().filter(|_| out_of_sight());
+    let shown = RwSignal::new(pending.is_none());
+    if let Some(Pending(count)) = pending {
+        count.update(|n| *n += 1);
+        set_timeout(
+            move || {
+                let _ = shown.try_set(true);
+                let _ = count.try_update(|n| *n = n.saturating_sub(1));
+            },
+            std::time::Duration::ZERO,
+        );
+    }
+    let mut children = Some(children);
+    move || shown.get().then(|| children.take().map(|c| c())).flatten()
 }
 
 /// Position of `el` among the focusable elements of `root`.

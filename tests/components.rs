@@ -192,3 +192,53 @@ fn lists_and_a_described_picture_render_as_structure() {
         Some("media/zhanban-0123456789.png")
     );
 }
+
+/// The next task of the event loop (a zero timeout: timers of the same
+/// delay run in the order they were set).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Beside a pre-rendered page the app is drawn out of sight, and `Later`
+/// draws its part a task after the page (the takeover waits until no part
+/// is pending); anywhere else the part is there at once.
+#[wasm_bindgen_test]
+async fn later_parts_come_a_task_after_the_page_only_out_of_sight() {
+    use pufa_portal::boot::{Later, Pending};
+    let root =
+        mount(|| view! { <p class="page">"正文"</p><Later><p class="tools">"工具"</p></Later> });
+    assert_eq!(all(&root, ".tools").len(), 1, "not out of sight: at once");
+
+    // What boot::start makes of a pre-rendered page: the page, and the
+    // hidden holder the app is drawn in.
+    let document = web_sys::window().unwrap().document().unwrap();
+    let page = document.create_element("div").unwrap();
+    page.set_id("boot");
+    page.set_attribute("data-prerendered", "").unwrap();
+    let holder: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    holder.set_id("app");
+    holder.set_hidden(true);
+    let body = document.body().unwrap();
+    body.append_child(&page).unwrap();
+    body.append_child(&holder).unwrap();
+
+    let pending = RwSignal::new(0u32);
+    let root = mount(move || {
+        provide_context(Pending(pending));
+        view! { <p class="page">"正文"</p><Later><p class="later">"工具"</p></Later> }
+    });
+    assert_eq!(all(&root, ".page").len(), 1);
+    assert_eq!(all(&root, ".later").len(), 0, "drawn a task later");
+    assert_eq!(pending.get_untracked(), 1, "the takeover waits for it");
+    next_task().await;
+    assert_eq!(all(&root, ".later").len(), 1);
+    assert_eq!(pending.get_untracked(), 0);
+    page.remove();
+    holder.remove();
+}

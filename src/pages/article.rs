@@ -10,6 +10,7 @@ use pufa_core::trail::article_trail;
 
 use super::{page_title, show_page};
 use crate::api;
+use crate::boot::Later;
 use crate::components::article::{ArticleView, Neighbour};
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::bulletin_list::{BulletinList, ListItem};
@@ -87,16 +88,18 @@ pub fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
                 live_views=live
                 reading=speech.current()
             >
-                <ReadAloudControls speech=speech/>
-                <ArticleTools title=tools_title url=tools_url/>
+                <Later><ReadAloudControls speech=speech/></Later>
+                <Later><ArticleTools title=tools_title url=tools_url/></Later>
             </ArticleView>
-            {(!related.is_empty()).then(|| view! {
-                <section class="related" aria-labelledby="related-heading">
-                    <h2 id="related-heading">"相关文章"</h2>
-                    <BulletinList items=related/>
-                </section>
-            })}
-            <ArticleAddress url=url/>
+            <Later>
+                {(!related.is_empty()).then(|| view! {
+                    <section class="related" aria-labelledby="related-heading">
+                        <h2 id="related-heading">"相关文章"</h2>
+                        <BulletinList items=related/>
+                    </section>
+                })}
+                <ArticleAddress url=url/>
+            </Later>
         </div>
     }
 }

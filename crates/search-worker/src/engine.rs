@@ -110,8 +110,7 @@ impl<F: Fetch> Engine<F> {
         let (data, own) =
             futures::future::join(self.fetch.get(pieces::META), self.fetch.get(pieces::OWN)).await;
         let data = data?;
-        let text = std::str::from_utf8(&data)
-            .map_err(|_| Failure::Data(DataError::new(&file, "", "文件不是 UTF-8 文本")))?;
+        let text = utf8(&file, &data)?;
         let meta: Meta = decode(&file, text).map_err(Failure::Data)?;
         meta.check().map_err(|e| {
             Failure::Data(DataError {
@@ -251,8 +250,7 @@ impl<F: Fetch> Engine<F> {
         for ((b, path), data) in missing.into_iter().zip(&paths).zip(fetched) {
             let file = self.file(path);
             let data = data?;
-            let text = std::str::from_utf8(&data)
-                .map_err(|_| Failure::Data(DataError::new(&file, "", "文件不是 UTF-8 文本")))?;
+            let text = utf8(&file, &data)?;
             let cards: Rc<Vec<Entry>> = Rc::new(decode(&file, text).map_err(Failure::Data)?);
             known.insert(b, cards.clone());
             out.insert(b, cards);
@@ -488,9 +486,7 @@ impl<F: Fetch> Engine<F> {
         }
         Ok(())
     }
-}
 
-impl<F: Fetch> Engine<F> {
     /// The marked excerpt of article `id` for the words `marks`. The
     /// article's file is fetched once per session (the file opening the
     /// result reads, so it is then in the browser's cache too).
@@ -513,8 +509,7 @@ impl<F: Fetch> Engine<F> {
         let path = compiled::article_file(id);
         let file = self.file(&path);
         let data = self.fetch.get(&path).await?;
-        let src = std::str::from_utf8(&data)
-            .map_err(|_| Failure::Data(DataError::new(&file, "", "文件不是 UTF-8 文本")))?;
+        let src = utf8(&file, &data)?;
         let text: Rc<str> = compiled::article_text(&file, src)
             .map_err(Failure::Data)?
             .into();
@@ -525,6 +520,12 @@ impl<F: Fetch> Engine<F> {
         texts.insert(id.to_string(), text.clone());
         Ok(text)
     }
+}
+
+/// A fetched file as text; one that is not UTF-8 is a data failure naming it.
+fn utf8<'a>(file: &str, data: &'a [u8]) -> Result<&'a str, Failure> {
+    std::str::from_utf8(data)
+        .map_err(|_| Failure::Data(DataError::new(file, "", "文件不是 UTF-8 文本")))
 }
 
 /// The marked excerpt of an article's text (pure: no state needed).

@@ -8,6 +8,7 @@ use crate::components::meta::PageTitle;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::api::AppError;
@@ -18,7 +19,7 @@ use crate::components::reading::provide_reading_prefs;
 use crate::pages::{ArticlePage, ChannelPage, HomePage, NotFoundPage, SearchPage};
 use crate::paths;
 use crate::pwa::PwaNotices;
-use crate::state::{provide_state, use_busy, use_edition, use_part_busy};
+use crate::state::{provide_state, use_busy, use_drawn_path, use_edition, use_part_busy};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -26,7 +27,6 @@ pub fn App() -> impl IntoView {
     let prefs = provide_reading_prefs();
     provide_state();
     let busy = use_busy();
-    let part_busy = use_part_busy();
     // Drawn out of sight (beside a pre-rendered page), the app draws its
     // parts in tasks of their own: the frame with the page, then the top
     // bar, then the leave notice. Each stretch the main thread is busy stays
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Router base=paths::base()>
-            <Frame busy=Signal::derive(move || busy.get() || part_busy.get()) top_bar=top_bar>
+            <AppFrame top_bar=top_bar>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("channel/:id") view=ChannelPage/>
@@ -73,10 +73,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("search") view=SearchPage/>
                     <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
                 </Routes>
-            </Frame>
+            </AppFrame>
             {move || last.get().then(|| view! { <LeaveNotice/> })}
         </Router>
     }
+}
+
+/// The frame as the app draws it: `<main>` is busy while the page loads,
+/// while a part of it does (search results), and from the moment the URL
+/// names another page until that page is drawn.
+#[component]
+fn AppFrame(top_bar: Memo<bool>, children: Children) -> impl IntoView {
+    let (page, part, drawn) = (use_busy(), use_part_busy(), use_drawn_path());
+    let path = use_location().pathname;
+    let busy = Signal::derive(move || {
+        page.get() || part.get() || path.with(|p| drawn.with(|d| d.as_deref() != Some(p.as_str())))
+    });
+    view! { <Frame busy=busy top_bar=top_bar>{children()}</Frame> }
 }
 
 /// Everything around the page: skip link, date bar, header with the

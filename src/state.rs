@@ -9,6 +9,7 @@
 //! follows the edition of the last page shown.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -35,21 +36,77 @@ pub struct CurrentEdition(pub RwSignal<Option<SharedEdition>>);
 #[derive(Clone, Copy)]
 pub struct Busy(pub RwSignal<bool>);
 
-/// Whether a part of the page is still loading after the page itself
-/// (search results): `<main>` stays `aria-busy` until it is done too.
+/// The path of the page last drawn in full (its data shown, not 正在加载):
+/// until it is the path in the URL, `<main>` is busy. Between a click on a
+/// link and the moment the next page asks for its data, the router has
+/// already taken the previous page away, and nothing else says so.
 #[derive(Clone, Copy)]
-pub struct PartBusy(pub RwSignal<bool>);
+pub struct DrawnPath(pub RwSignal<Option<String>>);
+
+pub fn use_drawn_path() -> RwSignal<Option<String>> {
+    use_context::<DrawnPath>()
+        .map(|d| d.0)
+        .unwrap_or_else(|| RwSignal::new(None))
+}
+
+/// How many parts of the page are still loading after the page itself
+/// (search results): `<main>` stays `aria-busy` until none is. A count of
+/// holds, not one flag, so a part going away (its cleanup) cannot end the
+/// busy state of a newer part that is still loading.
+#[derive(Clone, Copy)]
+pub struct PartBusy(pub RwSignal<u32>);
 
 pub fn provide_state() {
     provide_context(CurrentEdition(RwSignal::new(None)));
     provide_context(Busy(RwSignal::new(true)));
-    provide_context(PartBusy(RwSignal::new(false)));
+    provide_context(PartBusy(RwSignal::new(0)));
+    provide_context(DrawnPath(RwSignal::new(None)));
 }
 
-pub fn use_part_busy() -> RwSignal<bool> {
+/// Whether some part of the page is still loading (see [`PartBusy`]).
+pub fn use_part_busy() -> Signal<bool> {
+    let count = part_busy_count();
+    Signal::derive(move || count.get() > 0)
+}
+
+fn part_busy_count() -> RwSignal<u32> {
     use_context::<PartBusy>()
         .map(|b| b.0)
-        .unwrap_or_else(|| RwSignal::new(false))
+        .unwrap_or_else(|| RwSignal::new(0))
+}
+
+/// One part's hold on [`PartBusy`]: held, it keeps `<main>` busy; it is
+/// let go when the part says so or when the part goes away, and only ever
+/// counted once.
+#[derive(Clone)]
+pub struct BusyHold {
+    count: RwSignal<u32>,
+    held: Arc<AtomicBool>,
+}
+
+impl BusyHold {
+    /// A hold for the component being drawn, let go with it; not yet held.
+    pub fn of_component() -> Self {
+        let hold = BusyHold {
+            count: part_busy_count(),
+            held: Arc::new(AtomicBool::new(false)),
+        };
+        let mine = hold.clone();
+        on_cleanup(move || mine.release());
+        hold
+    }
+
+    pub fn hold(&self) {
+        if !self.held.swap(true, Ordering::SeqCst) {
+            let _ = self.count.try_update(|n| *n += 1);
+        }
+    }
+
+    pub fn release(&self) {
+        if self.held.swap(false, Ordering::SeqCst) {
+            let _ = self.count.try_update(|n| *n = n.saturating_sub(1));
+        }
+    }
 }
 
 pub fn use_busy() -> RwSignal<bool> {

@@ -17,9 +17,10 @@ pub use search::SearchPage;
 pub use sitemap::{Sitemap, SitemapPage};
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use crate::app::{LoadFailed, Loading};
-use crate::state::{use_busy, PageResult, SharedEdition};
+use crate::state::{use_busy, use_drawn_path, PageResult, SharedEdition};
 
 /// `标题 - 站点名`, the document title of every page but home.
 pub fn page_title(page: &str, site: &str) -> String {
@@ -37,7 +38,19 @@ where
 {
     let retry = move || data.refetch();
     let busy = use_busy();
-    let set_pending = SignalSetter::map(move |pending: bool| busy.set(pending));
+    let drawn = use_drawn_path();
+    let path = use_location().pathname;
+    // A new `Transition` first reports "not pending" before its children
+    // have asked for anything; only once the data is there does "not
+    // pending" mean the page is drawn.
+    let set_pending = SignalSetter::map(move |pending: bool| {
+        if pending {
+            busy.set(true);
+        } else if data.get_untracked().is_some() {
+            drawn.set(Some(path.get_untracked()));
+            busy.set(false);
+        }
+    });
     view! {
         <Transition
             fallback=|| view! { <div class="wrap"><Loading/></div> }

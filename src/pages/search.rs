@@ -12,6 +12,7 @@ use std::thread::LocalKey;
 
 use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_navigate;
 use pufa_core::date::{format_day, format_iso};
@@ -30,7 +31,7 @@ use crate::components::pager::PagerNav;
 use crate::components::search_box::{search_nav, use_search_params};
 use crate::paths;
 use crate::search_worker;
-use crate::state::{load_page, use_part_busy, Edition, SharedEdition};
+use crate::state::{load_page, BusyHold, Edition, SharedEdition};
 
 /// Snippets kept in the session, at most.
 const KEEP_SNIPPETS: usize = 1000;
@@ -149,56 +150,48 @@ async fn find(edition: SharedEdition, p: SearchParams) -> Result<Option<Results>
     }
 }
 
+/// What the result area shows: one page of results, the hint for an
+/// empty query (`None`), or why there are none.
+type Outcome = Result<Option<Results>, AppError>;
+
 #[component]
 fn Search(edition: SharedEdition, about: Arc<About>) -> impl IntoView {
     let params = use_search_params();
-    let for_results = edition.clone();
     // `<main>` is busy from the moment the words change until their
-    // results are drawn (not merely received: in between it would say it
-    // is done over the previous words' results, or none); an answer
-    // overtaken by newer words does not end the busy state.
-    let busy = use_part_busy();
+    // results are drawn. The answer and the end of the busy state are set
+    // in one step, the answer first, so the view showing it is updated
+    // before `aria-busy` is: nobody is told the page is ready over the
+    // previous words' results, or over none. (A `Transition` here ended the
+    // busy state from an effect that could run before the transition put
+    // the results in the page.) An answer overtaken by newer words is
+    // dropped and does not end the busy state.
+    let busy = BusyHold::of_component();
+    busy.hold();
+    let shown: RwSignal<Option<Outcome>> = RwSignal::new(None);
+    let attempt = RwSignal::new(0u32);
     let asked = Arc::new(AtomicU64::new(0));
-    let answered = Arc::new(AtomicU64::new(0));
-    on_cleanup(move || busy.set(false));
-    let results = {
-        let (asked, answered) = (asked.clone(), answered.clone());
-        LocalResource::new(move || {
-            let edition = for_results.clone();
-            let p = params.get();
-            busy.set(true);
-            let answered = answered.clone();
-            let mine = asked.fetch_add(1, Ordering::SeqCst) + 1;
-            async move {
-                let found = find(edition, p).await;
-                answered.store(mine, Ordering::SeqCst);
-                found
+    let for_results = edition.clone();
+    Effect::new(move |_| {
+        let p = params.get();
+        attempt.track();
+        busy.hold();
+        let mine = asked.fetch_add(1, Ordering::SeqCst) + 1;
+        let (edition, asked, busy) = (for_results.clone(), asked.clone(), busy.clone());
+        spawn_local(async move {
+            let outcome = find(edition, p).await;
+            if asked.load(Ordering::SeqCst) == mine && shown.try_set(Some(outcome)).is_none() {
+                busy.release();
             }
-        })
-    };
-    let retry = move || results.refetch();
+        });
+    });
+    let retry = move || attempt.update(|n| *n += 1);
     let for_items = edition.clone();
-    let shown = move || {
-        let edition = for_items.clone();
-        let (asked, answered) = (asked.clone(), answered.clone());
-        Suspend::new(async move {
-            let result = results.await;
-            let drawn = answered.load(Ordering::SeqCst);
-            // Effects run once the view below is in the page.
-            Effect::new(move |_| {
-                if asked.load(Ordering::SeqCst) == drawn {
-                    busy.set(false);
-                }
-            });
-            match result {
-                Ok(None) => view! { <EmptyQuery/> }.into_any(),
-                Ok(Some(r)) => view! { <ResultList edition=edition results=r/> }.into_any(),
-                Err(AppError::NotCached { .. }) => {
-                    view! { <OfflineMiss on_retry=retry/> }.into_any()
-                }
-                Err(error) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
-            }
-        })
+    let results_view = move || match shown.get() {
+        None => view! { <p class="result-count searching">"正在搜索…"</p> }.into_any(),
+        Some(Ok(None)) => view! { <EmptyQuery/> }.into_any(),
+        Some(Ok(Some(r))) => view! { <ResultList edition=for_items.clone() results=r/> }.into_any(),
+        Some(Err(AppError::NotCached { .. })) => view! { <OfflineMiss on_retry=retry/> }.into_any(),
+        Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
     };
     let site = edition.catalog.site.name.clone();
     let title = move || {
@@ -219,9 +212,7 @@ fn Search(edition: SharedEdition, about: Arc<About>) -> impl IntoView {
             <h1 class="channel-title">"站内搜索"</h1>
             <SearchFilters edition=edition.clone() years=about.years.clone()/>
             <div class="search-output" aria-live="polite">
-                <Transition fallback=|| view! { <p class="result-count searching">"正在搜索…"</p> }>
-                    {shown}
-                </Transition>
+                {results_view}
             </div>
             <OfflineSearch edition=edition.clone() about=about.clone()/>
         </div>

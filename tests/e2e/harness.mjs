@@ -86,6 +86,31 @@ export async function ready(page) {
   await page.waitForSelector(".site-header, .error-view", { state: "attached", timeout: 20000 });
 }
 
+/** Record what <main> holds each time it stops being busy: what a screen
+ *  reader is told is ready, and what `ready()` lets a test read. Recorded
+ *  after each change of `aria-busy`, before any later script can run.
+ *  Call before the first `goto`; `readyStates` takes what was recorded. */
+export async function watchReady(page) {
+  await page.addInitScript(() => {
+    window.readyOver = [];
+    new MutationObserver(() => {
+      const main = document.querySelector("main");
+      if (main?.getAttribute("aria-busy") !== "false") return;
+      window.readyOver.push({
+        url: location.pathname + location.search,
+        crumbs: main.querySelector(".breadcrumb")?.innerText ?? "",
+        results: main.querySelector(".search-output")?.innerText ?? "",
+        text: main.innerText,
+      });
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ["aria-busy"] });
+  });
+}
+
+/** What `watchReady` recorded since the last call. */
+export async function readyStates(page) {
+  return page.evaluate(() => window.readyOver.splice(0));
+}
+
 /** The text of the first match, once the page has finished loading. */
 export async function text(page, selector) {
   await ready(page);

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ready, SEED_ID, SEED_TITLE, SHOTS, SITE_NAME, start, text } from "./harness.mjs";
+import { ready, readyStates, SEED_ID, SEED_TITLE, SHOTS, SITE_NAME, start, text, watchReady } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -169,6 +169,30 @@ test("a reader follows a channel, pages through it and opens the seed bulletin",
   await page.waitForURL(h.url(`/article/${SEED_ID}`));
   await ready(page);
   assert.equal(await text(page, "h1"), SEED_TITLE);
+  assert.deepEqual(page.problems, []);
+});
+
+test("after a click, the page says it is ready only once it shows the page clicked", async () => {
+  const page = await h.page();
+  await watchReady(page);
+  await page.goto(h.url("/"));
+  await ready(page);
+  await readyStates(page);
+  const visit = async (go, path, crumbs) => {
+    await go();
+    await page.waitForURL((url) => path.test(url.pathname));
+    await ready(page);
+    const states = await readyStates(page);
+    assert.ok(states.length >= 1, String(path));
+    // Never the previous page, an empty <main> or 正在加载 under the new address.
+    for (const s of states) assert.match(s.crumbs, crumbs, JSON.stringify(s).slice(0, 300));
+  };
+  const channel = [/^\/channel\/pufa$/, /^您当前所在的位置：主页 > 普法动态$/];
+  const article = [/^\/article\//, /^您当前所在的位置：主页 > 普法动态 > .+ > 正文$/];
+  await visit(() => page.locator(".channel-nav a", { hasText: "普法动态" }).click(), ...channel);
+  await visit(() => page.locator(".bulletin-list a").first().click(), ...article);
+  await visit(() => page.goBack(), ...channel);
+  await visit(() => page.goForward(), ...article);
   assert.deepEqual(page.problems, []);
 });
 

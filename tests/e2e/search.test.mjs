@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readdirSync, readFileSync } from "node:fs";
-import { controlled, ready, ROOT, SEED_TITLE, SHOTS, start, text } from "./harness.mjs";
+import { controlled, ready, readyStates, ROOT, SEED_TITLE, SHOTS, start, text, watchReady } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -174,6 +174,31 @@ test("filters without words browse the archive, with page numbers", async () => 
   await page.waitForURL((url) => url.searchParams.get("page") === "2");
   await ready(page);
   assert.equal(await text(page, ".pager [aria-current=page]"), "2");
+});
+
+test("the search page says it is ready only over the results for its URL", async () => {
+  const page = await h.page();
+  await watchReady(page);
+  for (const query of ["普法", "民法典", "普法&channel=xinzhou&sort=newest"]) {
+    await page.goto(h.url(`/search?q=${query}`));
+    await ready(page);
+    const states = await readyStates(page);
+    assert.ok(states.length >= 1, query);
+    // A fresh load is ready over its results, never over 正在搜索….
+    for (const s of states) assert.match(s.results, /^找到 \d+ 条结果/, `${query}: ${JSON.stringify(s).slice(0, 300)}`);
+  }
+  // Typing new words: each time it is ready again, it shows an answer, the
+  // last one for the words now in the URL.
+  await page.fill("#site-search-input", "民法典");
+  await page.waitForURL((url) => url.searchParams.get("q") === "民法典");
+  await ready(page);
+  const typed = await readyStates(page);
+  assert.ok(typed.length >= 1);
+  for (const s of typed) assert.doesNotMatch(s.results, /正在搜索/, JSON.stringify(s).slice(0, 300));
+  const last = typed.at(-1);
+  assert.equal(new URLSearchParams(last.url.split("?")[1]).get("q"), "民法典");
+  assert.equal(last.results.match(/^找到 \d+ 条结果/)?.[0], (await text(page, ".result-count")).trim());
+  assert.deepEqual(page.problems, []);
 });
 
 test("bad values in the URL are ignored and the rest kept", async () => {

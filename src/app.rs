@@ -28,14 +28,12 @@ pub fn App() -> impl IntoView {
     provide_state();
     let busy = use_busy();
     // Drawn out of sight (beside a pre-rendered page), the app draws its
-    // parts in tasks of their own: the frame with the page, then the top
+    // parts in tasks of their own: the frame, then the page, then the top
     // bar, then the leave notice. Each stretch the main thread is busy stays
     // shorter: V8 compiles each wasm function on its first call, so the
     // first drawing of each part is the slow one (docs/deploy.md). On the
-    // plain shell everything is drawn at once. (The routes stay out of any
-    // closure: drawn a task later inside one, the search page could show
-    // `<main>` as no longer busy before its results were drawn.)
-    const STAGES: u8 = 2;
+    // plain shell everything is drawn at once.
+    const STAGES: u8 = 3;
     let staged = crate::boot::out_of_sight();
     let stage = RwSignal::new(if staged { 0 } else { STAGES });
     if staged {
@@ -50,7 +48,8 @@ pub fn App() -> impl IntoView {
     }
     // Memos: each part is drawn once, not again at each later stage (that
     // would drop the copy drawn first, with its timers).
-    let top_bar = Memo::new(move |_| stage.get() >= 1);
+    let page = Memo::new(move |_| stage.get() >= 1);
+    let top_bar = Memo::new(move |_| stage.get() >= 2);
     let last = Memo::new(move |_| stage.get() >= STAGES);
     let pending = RwSignal::new(0u32);
     provide_context(crate::boot::Pending(pending));
@@ -65,14 +64,16 @@ pub fn App() -> impl IntoView {
     view! {
         <Router base=paths::base()>
             <AppFrame top_bar=top_bar>
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("channel/:id") view=ChannelPage/>
-                    <Route path=path!("channel/:id/:page") view=ChannelPage/>
-                    <Route path=path!("article/:id") view=ArticlePage/>
-                    <Route path=path!("search") view=SearchPage/>
-                    <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
-                </Routes>
+                {move || page.get().then(|| view! {
+                    <Routes fallback=|| view! { <NotFoundPage/> }>
+                        <Route path=path!("") view=HomePage/>
+                        <Route path=path!("channel/:id") view=ChannelPage/>
+                        <Route path=path!("channel/:id/:page") view=ChannelPage/>
+                        <Route path=path!("article/:id") view=ArticlePage/>
+                        <Route path=path!("search") view=SearchPage/>
+                        <Route path=path!("sitemap") view=crate::pages::SitemapPage/>
+                    </Routes>
+                })}
             </AppFrame>
             {move || last.get().then(|| view! { <LeaveNotice/> })}
         </Router>

@@ -3,8 +3,8 @@
 //! `pufa render` writes every article, list page and home as HTML, inside
 //! `<div id="boot" data-prerendered>`. The reader sees and can use that page
 //! at once; meanwhile the app is drawn into a hidden container, in short
-//! tasks: the frame with the page, the top bar and the leave notice each in
-//! a task of its own (`App`), and parts of a page wrapped in [`Later`] a task
+//! tasks: the frame, the page, the top bar and the leave notice each in a
+//! task of its own (`App`), and parts of a page wrapped in [`Later`] a task
 //! after the page. When its first page and all those parts are there
 //! (`<main>` no longer busy, nothing pending), [`take_over`] swaps the
 //! two in one step, before the next paint: the pre-rendered page goes, the

@@ -38,8 +38,9 @@ pub struct Busy(pub RwSignal<bool>);
 
 /// The path of the page last drawn in full (its data shown, not 正在加载):
 /// until it is the path in the URL, `<main>` is busy. Between a click on a
-/// link and the moment the next page asks for its data, the router has
-/// already taken the previous page away, and nothing else says so.
+/// link and the moment the next page asks for its data, the router shows
+/// the previous page under the new address, then nothing, and nothing
+/// else says so.
 #[derive(Clone, Copy)]
 pub struct DrawnPath(pub RwSignal<Option<String>>);
 

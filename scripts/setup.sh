@@ -35,6 +35,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+# The standard library's source: the release wasm compiles it with the app
+# (scripts/env.sh, the lean build).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "rustup component add rust-src"
+  rustup component add rust-src
+fi
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   say "cargo install trunk@$TRUNK_VERSION (about 9 minutes on 2 cores)"
   cargo install --locked "trunk@$TRUNK_VERSION"

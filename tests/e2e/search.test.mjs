@@ -249,6 +249,7 @@ test("quoted phrases and Latin words", async () => {
 
 test("Back from a result shows the list with its snippets at once, without making them again", async () => {
   const page = await h.page();
+  await watchReady(page);
   // Count the snippets the page asks the search worker to make.
   await page.addInitScript(() => {
     window.snippetAsks = 0;
@@ -276,12 +277,30 @@ test("Back from a result shows the list with its snippets at once, without makin
   await page.waitForURL((url) => url.pathname.startsWith("/article/"));
   await ready(page);
   await page.evaluate(() => (window.snippetAsks = 0));
+  await readyStates(page);
   await page.goBack();
   await page.waitForURL((url) => url.pathname === "/search");
   await ready(page);
-  await page.waitForFunction(allShown);
+  // Ready means the snippets are there too: they come with the list, not
+  // one by one after it.
+  const back = (await readyStates(page)).filter((s) => s.url.startsWith("/search"));
+  assert.ok(back.length >= 1);
+  for (const s of back) for (const snippet of before) assert.ok(s.results.includes(snippet), `ready without “${snippet}”`);
+  assert.ok(await page.evaluate(allShown));
   assert.deepEqual(await snippets(), before);
   assert.equal(await page.evaluate(() => window.snippetAsks), 0);
+
+  // Retyping words searched before: the same.
+  await page.fill("#site-search-input", "民法典");
+  await page.waitForURL((url) => url.searchParams.get("q") === "民法典");
+  await ready(page);
+  await page.waitForFunction(allShown);
+  await readyStates(page);
+  await page.fill("#site-search-input", "普法");
+  await page.waitForURL((url) => url.searchParams.get("q") === "普法");
+  await ready(page);
+  const retyped = (await readyStates(page)).at(-1);
+  for (const snippet of before) assert.ok(retyped.results.includes(snippet), `ready without “${snippet}”`);
   assert.deepEqual(page.problems, []);
 });
 

@@ -16,12 +16,12 @@ esac
 # the standard library is compiled with the app (for size, like the rest)
 # and panics abort at once, so no panic message formatting is linked in.
 # Both are unstable cargo/rustc options, enabled on the stable toolchain with
-# RUSTC_BOOTSTRAP for these builds only; ARCHITECTURE.md ("Size of the
-# shell") says what that costs and what it saves. PUFA_PLAIN_WASM=1 builds
-# without them (panic messages in the console, when debugging a crash); so
-# does a machine without rustup's rust-src component (scripts/setup.sh adds
-# it). Trunk.toml's pre-build hook clears the two variables again, so
-# `pufa` itself is always a plain stable build.
+# RUSTC_BOOTSTRAP for these builds only; ARCHITECTURE.md (Decisions) says
+# what that costs and what it saves. PUFA_PLAIN_WASM=1 builds without them
+# (panic messages in the console, when debugging a crash); so does a machine
+# without rustup's rust-src component (scripts/setup.sh adds it). Both of
+# Trunk.toml's hooks clear RUSTC_BOOTSTRAP and CARGO_UNSTABLE_BUILD_STD
+# again, so `pufa`, which they build and run, is a plain stable build.
 trunk() {
   if [ -n "${PUFA_PLAIN_WASM:-}" ] || [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
     command trunk "$@"

@@ -300,6 +300,7 @@ test("Back from a result shows the list with its snippets at once, without makin
   await page.waitForURL((url) => url.searchParams.get("q") === "普法");
   await ready(page);
   const retyped = (await readyStates(page)).at(-1);
+  assert.ok(retyped, "the retyped words' page never said it was ready");
   for (const snippet of before) assert.ok(retyped.results.includes(snippet), `ready without “${snippet}”`);
   assert.deepEqual(page.problems, []);
 });

@@ -136,6 +136,21 @@ test("the app takes over a pre-rendered page without a shift, keeping scroll and
   await page.context().close();
 });
 
+test("a pre-rendered page is on screen before the app's code is asked for", async () => {
+  const page = await h.page({ serviceWorkers: "block" });
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  await ready(page);
+  const { paint, wasm } = await page.evaluate(() => ({
+    paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+    wasm: performance.getEntriesByType("resource").find((e) => /_bg\.wasm$/.test(e.name))?.startTime,
+  }));
+  assert.ok(paint > 0, "the page was painted");
+  assert.ok(wasm > 0, "the app's wasm was fetched");
+  assert.ok(wasm >= paint, `the wasm was asked for at ${wasm} ms, before the first paint at ${paint} ms`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 /** A page whose app starts but gets no data until `release()`: it stays
  *  drawn out of sight behind the pre-rendered page (src/boot.rs). */
 async function heldBack() {

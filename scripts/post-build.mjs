@@ -136,15 +136,17 @@ let html = readFileSync(existsSync(shellPath) ? shellPath : indexPath, "utf8");
 // option for this; its loader is one fixed template (0.21), so a missing
 // line is an error here.
 const START = "const wasm = await init(";
+const GUARD = 'if (document.querySelector("#boot[data-prerendered]")) ';
 const WAIT =
-  'if (document.querySelector("#boot[data-prerendered]")) await new Promise((go) => { ' +
+  GUARD +
+  "await new Promise((go) => { " +
   'try { new PerformanceObserver((l) => { if (l.getEntriesByName("first-contentful-paint").length) go(); })' +
   '.observe({ type: "paint", buffered: true }); } catch (e) { go(); } ' +
   "requestAnimationFrame(() => setTimeout(go, 500)); });\n";
 // Run again on a finished build: the line that is there makes way for this one.
-html = html.replace(/^if \(document\.querySelector\("#boot\[data-prerendered\]"\)\).*\n(?=const wasm = await init\()/m, "");
+html = html.split("\n").filter((line) => !line.startsWith(GUARD)).join("\n");
 if (html.split(START).length !== 2) {
-  console.error(`post-build: Trunk's loader in ${indexPath} has no single "${START}": the wait for the first paint cannot be added`);
+  console.error(`post-build: Trunk's loader in ${indexPath} has no single "${START}": the wait for the first contentful paint cannot be added`);
   process.exit(1);
 }
 html = html.replace(START, WAIT + START);

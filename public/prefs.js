@@ -19,7 +19,37 @@
 
   // A pre-rendered page stays plain HTML until the app, drawn out of sight,
   // takes it over (src/boot.rs): the hidden app gets none of its clicks,
-  // and its 字号, 长辈模式, 跳到正文 and "/" are served here.
+  // and its 字号, 长辈模式, 跳到正文, 打印, 分享 and "/" are served here, its
+  // view is counted here and the service worker registered here.
+  //
+  // The app starts only when the reader asks for something that needs it:
+  // the search box, 朗读, a link that leaves the site (the notice), or
+  // 长辈模式 (its 大鼠标 switch). Reading, the links, the list pages and
+  // the controls above need nothing more, so a reader who just reads is
+  // never kept waiting by the app's start (on a slow phone, a second or
+  // more of a busy main thread). Trunk's loader waits for pufaAppWanted
+  // (scripts/post-build.mjs); pufaStartApp() asks for the app.
+  var wanted = null;
+  if (window.Promise) {
+    window.pufaAppWanted = new Promise(function (go) {
+      wanted = go;
+    });
+  }
+  function want() {
+    if (wanted) wanted();
+  }
+  window.pufaStartApp = want;
+  // A press the app must answer: held, and pressed again by the app as it
+  // takes the page over, on the same control (src/boot.rs).
+  var REPLAY = "data-replay";
+  function hold(x) {
+    x.focus();
+    root.setAttribute(REPLAY, "");
+    want();
+  }
+  function leaves(a) {
+    return /^https?:$/.test(a.protocol) && a.protocol + "//" + a.host !== location.protocol + "//" + location.host;
+  }
   var SIZES = { "大": "large", "中": "", "小": "small" };
   function boot() {
     return document.querySelector("#boot[data-prerendered]");
@@ -84,11 +114,58 @@
       parsing.disconnect();
     });
   }
+  // The view of a pre-rendered article, recorded as the app would (POST to
+  // the counter service, src/api.rs), with the live total shown; the app,
+  // if it starts, takes this answer (pufaCounted) rather than counting the
+  // reader twice. Any failure keeps the count the page was built with.
+  function count(b) {
+    var views = b.querySelector(".views[data-count]");
+    if (!views || !window.Promise || !window.XMLHttpRequest) return;
+    var url = views.getAttribute("data-count");
+    window.pufaCounted = {
+      url: url,
+      views: new Promise(function (done) {
+        var x = new XMLHttpRequest();
+        x.open("POST", url);
+        x.timeout = 3000;
+        x.onload = function () {
+          var n = null;
+          try {
+            n = JSON.parse(x.responseText).views;
+          } catch (e) {}
+          if (x.status < 200 || x.status > 299 || typeof n !== "number" || n < 0 || n % 1 !== 0) n = null;
+          if (n !== null && boot()) views.textContent = "浏览次数：" + n;
+          done(n);
+        };
+        x.onerror = x.ontimeout = function () {
+          done(null);
+        };
+        x.send();
+      }),
+    };
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var b = boot();
     if (!b) return;
     fill();
     show(b);
+    count(b);
+    if (root.hasAttribute("data-elder")) want();
+  });
+  // The reader's first words in the search box: the app answers them.
+  document.addEventListener("focusin", function (ev) {
+    var b = boot();
+    if (b && b.contains(ev.target) && /^(INPUT|SELECT|TEXTAREA)$/.test(ev.target.tagName)) want();
+  });
+  // Gone offline: the app says so, and finds pages in the worker's cache.
+  window.addEventListener("offline", function () {
+    if (boot()) want();
+  });
+  // Offline use (sw.js) from the first visit, started or not; the app
+  // registers the same worker again when it starts (src/pwa.rs).
+  window.addEventListener("load", function () {
+    var sw = navigator.serviceWorker;
+    if (boot() && sw && !root.hasAttribute("data-app-failed")) sw.register("sw.js").catch(function () {});
   });
   // 打印本页 and 分享/复制链接 of an article, as the app does them
   // (src/components/share.rs), with the same address: this page's.
@@ -121,6 +198,16 @@
     if (!b || !b.contains(ev.target)) return;
     ev.stopImmediatePropagation();
     if (ev.type !== "click") return;
+    // Whatever the reader pressed last is what the app may press again.
+    root.removeAttribute(REPLAY);
+    var plain = ev.button === 0 && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey && !ev.altKey;
+    var notice = b.querySelector("dialog.leave-notice:not([data-off])");
+    var link = closest(ev.target, "a[href]", b);
+    if ((link && plain && notice && leaves(link)) || closest(ev.target, ".read-main", b)) {
+      ev.preventDefault();
+      hold(link || closest(ev.target, ".read-main", b));
+      return;
+    }
     var x = closest(ev.target, ".reading-controls button, .skip-link, .article-tools button", b);
     if (!x) return;
     if (x.classList.contains("skip-link")) {
@@ -146,6 +233,7 @@
         var on = !root.hasAttribute("data-elder");
         if (on) root.setAttribute("data-elder", "");
         else root.removeAttribute("data-elder");
+        if (on) want();
         localStorage.setItem("pufa.elder", on ? "1" : "0");
       }
     } catch (e) {

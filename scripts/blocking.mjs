@@ -54,6 +54,9 @@ try {
         }).observe({ type: "paint", buffered: true });
       });
       await page.goto(base + path);
+      // The app starts when the reader asks for it (public/prefs.js): ask at
+      // once, the worst case for a reader still waiting for the page.
+      await page.evaluate(() => window.pufaStartApp?.());
       // Taken over: the pre-rendered #boot is gone and the app's holder shown.
       await page.waitForFunction(
         () => !document.getElementById("boot") && document.getElementById("app") && !document.getElementById("app").hidden,

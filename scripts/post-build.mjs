@@ -5,7 +5,7 @@
 // 2. index.html gets a Content-Security-Policy <meta>, with the hash of
 //    Trunk's inline loader script (which also changes every build).
 // 2a. That loader, on a pre-rendered page, first waits for the page's first
-//    contentful paint.
+//    contentful paint, then until the reader needs the app (public/prefs.js).
 // 4. The search worker (crates/search-worker, built by Trunk as
 //    pufa-search-worker.js + _bg.wasm with fixed names) gets names with its
 //    content hash, like the app's own files (immutable caching), a start line
@@ -132,17 +132,21 @@ let html = readFileSync(existsSync(shellPath) ? shellPath : indexPath, "utf8");
 // before the first contentful one, and the wasm was asked for in between.
 // A browser that reports no such paint starts 0.5 s after its first frame;
 // a tab never shown starts when it is. The shell (search page, offline copy)
-// has nothing to show before the app and starts it at once. Trunk has no
+// has nothing to show before the app and starts it at once. Then, on a
+// pre-rendered page, the loader waits until the reader asks for something
+// only the app does (public/prefs.js resolves pufaAppWanted; without
+// prefs.js the app starts after the paint, as before). Trunk has no
 // option for this; its loader is one fixed template (0.21), so a missing
 // line is an error here.
 const START = "const wasm = await init(";
 const GUARD = 'if (document.querySelector("#boot[data-prerendered]")) ';
 const WAIT =
   GUARD +
-  "await new Promise((go) => { " +
+  "{ await new Promise((go) => { " +
   'try { new PerformanceObserver((l) => { if (l.getEntriesByName("first-contentful-paint").length) go(); })' +
   '.observe({ type: "paint", buffered: true }); } catch (e) { go(); } ' +
-  "requestAnimationFrame(() => setTimeout(go, 500)); });\n";
+  "requestAnimationFrame(() => setTimeout(go, 500)); }); " +
+  "if (window.pufaAppWanted) await window.pufaAppWanted; }\n";
 // Run again on a finished build: the line that is there makes way for this one.
 html = html.split("\n").filter((line) => !line.startsWith(GUARD)).join("\n");
 if (html.split(START).length !== 2) {

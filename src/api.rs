@@ -228,13 +228,42 @@ async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Record one view of bulletin `id` at the counter service and return its
+/// Where the counter service at `endpoint` records views of bulletin `id`.
+pub fn count_url(endpoint: &str, id: &str) -> String {
+    format!("{}/{id}", endpoint.trim_end_matches('/'))
+}
+
+/// The view `public/prefs.js` recorded at `url` for the pre-rendered page
+/// the app is being drawn beside: its answer, the live total or nothing.
+/// `None` when the page recorded no view there (or the app is past that).
+pub fn counted_by_page(url: &str) -> Option<impl std::future::Future<Output = Option<u64>>> {
+    use wasm_bindgen::JsCast;
+    if !crate::boot::out_of_sight() {
+        return None;
+    }
+    let get = |from: &wasm_bindgen::JsValue, key: &str| {
+        js_sys::Reflect::get(from, &wasm_bindgen::JsValue::from_str(key)).ok()
+    };
+    let counted = get(&crate::dom::window()?.into(), "pufaCounted")?;
+    if get(&counted, "url")?.as_string()? != url {
+        return None;
+    }
+    let answer: js_sys::Promise = get(&counted, "views")?.dyn_into().ok()?;
+    Some(async move {
+        let n = wasm_bindgen_futures::JsFuture::from(answer)
+            .await
+            .ok()?
+            .as_f64()?;
+        (n >= 0.0 && n.fract() == 0.0 && n <= u64::MAX as f64).then_some(n as u64)
+    })
+}
+
+/// Record one view at `url` (see [`count_url`]) and return the bulletin's
 /// live total. `None` on any failure (unreachable, slow, error status, odd
 /// answer): the caller then shows the count from the data, silently.
-pub async fn record_view(endpoint: &str, id: &str) -> Option<u64> {
-    let url = format!("{}/{id}", endpoint.trim_end_matches('/'));
+pub async fn record_view(url: &str) -> Option<u64> {
     let request = async {
-        let response = Request::post(&url).send().await.ok()?;
+        let response = Request::post(url).send().await.ok()?;
         if !response.ok() {
             return None;
         }

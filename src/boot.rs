@@ -2,7 +2,10 @@
 //!
 //! `pufa render` writes every article, list page and home as HTML, inside
 //! `<div id="boot" data-prerendered>`. The reader sees and can use that page
-//! at once; meanwhile the app is drawn into a hidden container, in short
+//! at once. The app starts only when the reader asks for something only it
+//! does (`public/prefs.js`: the search box, 朗读, a link leaving the site,
+//! 长辈模式, going offline; a press that asked for it is pressed again here
+//! as the app takes over). Then the app is drawn into a hidden container, in short
 //! tasks: the frame, the page, the top bar and the leave notice each in a
 //! task of its own (`App`), and parts of a page wrapped in [`Later`] a task
 //! after the page. When its first page and all those parts are there
@@ -29,6 +32,10 @@ use crate::App;
 pub const PRERENDERED: &str = "data-prerendered";
 const BOOT: &str = "boot";
 const HOLDER: &str = "app";
+/// Set on `<html>` by `public/prefs.js` when the reader pressed, on the
+/// pre-rendered page, a control only the app serves: the app presses it
+/// again as it takes over.
+const REPLAY: &str = "data-replay";
 /// What keyboard focus can rest on, in document order, less what only the
 /// app shows (大鼠标, in a saved 长辈模式): counted alike on the page and in
 /// the app, the n-th of the page is the n-th of the app.
@@ -169,11 +176,23 @@ pub fn take_over() -> bool {
                 .ok()
         })
         .and_then(|n| n.dyn_into::<HtmlElement>().ok());
+    // A press the page held for the app (`public/prefs.js`: 朗读, a link
+    // that leaves the site), on the control focused above.
+    let replay = doc
+        .document_element()
+        .filter(|root| root.has_attribute(REPLAY))
+        .inspect(|root| {
+            let _ = root.remove_attribute(REPLAY);
+        })
+        .is_some();
     if let Some(el) = target {
         // Focus without scrolling to it: the reader's scroll position wins.
         let options = web_sys::FocusOptions::new();
         options.set_prevent_scroll(true);
         let _ = el.focus_with_options(&options);
+        if replay {
+            el.click();
+        }
     }
     if x != 0.0 || y != 0.0 {
         win.scroll_to_with_x_and_y(x, y);

@@ -44,6 +44,11 @@ pub fn ArticleView(
     /// The live total from the counter service, once it has answered.
     #[prop(optional, into)]
     live_views: Option<Signal<Option<u64>>>,
+    /// Where this view is recorded, when a counter service is configured:
+    /// written on the page for `public/prefs.js`, which records the view
+    /// of a pre-rendered page the app has not started on.
+    #[prop(default = None)]
+    count_url: Option<String>,
     /// The piece 语音阅读 is reading (`read_aloud::pieces` numbering),
     /// highlighted.
     #[prop(optional, into)]
@@ -140,7 +145,7 @@ pub fn ArticleView(
                     <time datetime=format_iso(&bulletin.published)>{format_minute(&bulletin.published)}</time>
                 </span>
                 <span class="source">"来源：" {source}</span>
-                <span class="views">"浏览次数：" {views}</span>
+                <span class="views" data-count=count_url>"浏览次数：" {views}</span>
             </p>
             {children.map(|c| c())}
             <div class="article-body">{body}</div>

@@ -165,6 +165,9 @@ pub fn LeaveNotice() -> impl IntoView {
             node_ref=dialog
             aria-labelledby="leave-notice-title"
             aria-describedby="leave-notice-text"
+            // For public/prefs.js: whether a pre-rendered page hands the app
+            // a click on a link that leaves the site.
+            data-off=move || (!enabled()).then_some("")
             on:close=on_close
             on:keydown=on_keydown
         >

@@ -443,6 +443,9 @@ pub struct ReadAloud {
     pub playback: RwSignal<Playback>,
     pub voice: RwSignal<VoiceState>,
     pub rate: RwSignal<Rate>,
+    /// 朗读 pressed while the voice list was still loading: reading starts
+    /// when a Chinese voice is found.
+    requested: RwSignal<bool>,
     /// How many pieces of the body there are (the title not counted).
     body_pieces: usize,
 }
@@ -457,7 +460,7 @@ impl ReadAloud {
         let engine = synthesizer().map(|synth| Engine::new(synth, pieces, playback, voice, rate));
         match &engine {
             // Pre-rendering (no window) cannot know the reader's browser:
-            // the page stays 正在查找 until the app takes it over.
+            // the page offers 朗读, and pressing it starts the app.
             None if crate::dom::window().is_none() => {}
             None => voice.set(VoiceState::Unsupported),
             Some(engine) => {
@@ -487,13 +490,29 @@ impl ReadAloud {
                 }
             }
         }
+        let requested = RwSignal::new(false);
         let this = ReadAloud {
             engine: StoredValue::new_local(engine),
             playback,
             voice,
             rate,
+            requested,
             body_pieces,
         };
+        // 朗读 pressed before the voices were known (on a pre-rendered page,
+        // the press that started the app): read once a voice is found; the
+        // note says why not when none is.
+        Effect::new(move |_| match voice.get() {
+            VoiceState::Checking => {}
+            state => {
+                if requested.get_untracked() {
+                    requested.set(false);
+                    if state == VoiceState::Ready {
+                        this.toggle();
+                    }
+                }
+            }
+        });
         // Leaving the page: stop at once, while the next page loads.
         let location = use_location();
         let start = location.pathname.get_untracked();
@@ -530,6 +549,10 @@ impl ReadAloud {
 
     /// The main button: 朗读, 暂停 or 继续.
     fn toggle(&self) {
+        if self.voice.get_untracked() == VoiceState::Checking {
+            self.requested.set(true);
+            return;
+        }
         match self.playback.get_untracked() {
             Playback::Playing(_) => self.with(Engine::pause),
             Playback::Paused(_) => self.with(Engine::resume),
@@ -538,6 +561,9 @@ impl ReadAloud {
     }
 
     fn status(&self) -> String {
+        if self.requested.get() {
+            return "正在查找中文语音…".to_string();
+        }
         match self.playback.get() {
             Playback::Idle => String::new(),
             Playback::Playing(0) => "正在朗读标题".to_string(),
@@ -561,9 +587,11 @@ pub fn ReadAloudControls(speech: ReadAloud) -> impl IntoView {
     } = speech;
     let ready = move || voice.get() == VoiceState::Ready;
     let active = move || matches!(playback.get(), Playback::Playing(_) | Playback::Paused(_));
+    // While the voice list loads, 朗读 can be pressed (see `requested`):
+    // nothing to say about it yet.
+    let unable = move || matches!(voice.get(), VoiceState::NoChinese | VoiceState::Unsupported);
     let note = move || match voice.get() {
-        VoiceState::Ready => None,
-        VoiceState::Checking => Some("正在查找中文语音…"),
+        VoiceState::Ready | VoiceState::Checking => None,
         VoiceState::NoChinese => Some("本浏览器没有中文语音，无法朗读"),
         VoiceState::Unsupported => Some("本浏览器不支持语音朗读"),
     };
@@ -572,8 +600,8 @@ pub fn ReadAloudControls(speech: ReadAloud) -> impl IntoView {
             <button
                 type="button"
                 class="read-main"
-                disabled=move || !ready()
-                aria-describedby=move || (!ready()).then_some(NOTE_ID)
+                disabled=unable
+                aria-describedby=move || unable().then_some(NOTE_ID)
                 on:click=move |_| speech.toggle()
             >
                 {move || match playback.get() {

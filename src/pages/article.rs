@@ -44,16 +44,22 @@ pub fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
     // With a counter service configured, record this view and show the
     // live total; until it answers (or if it never does) the data's count.
     let live = RwSignal::new(None::<u64>);
-    // (Not when pre-rendering: there is no reader yet.)
-    let endpoint = catalog
+    let count_url = catalog
         .site
         .counter
-        .clone()
-        .filter(|_| crate::dom::window().is_some());
-    if let Some(endpoint) = endpoint {
-        let id = bulletin.id.clone();
+        .as_deref()
+        .map(|e| api::count_url(e, &bulletin.id));
+    // (Not when pre-rendering: there is no reader yet.)
+    if let Some(url) = count_url.clone().filter(|_| crate::dom::window().is_some()) {
         leptos::task::spawn_local(async move {
-            if let Some(total) = api::record_view(&endpoint, &id).await {
+            // A pre-rendered page records its own view (public/prefs.js),
+            // the app drawn beside it takes that answer rather than
+            // counting the reader twice.
+            let total = match api::counted_by_page(&url) {
+                Some(answer) => answer.await,
+                None => api::record_view(&url).await,
+            };
+            if let Some(total) = total {
                 // The reader may have moved on: then there is nothing to update.
                 let _ = live.try_set(Some(total));
             }
@@ -86,6 +92,7 @@ pub fn Article(edition: SharedEdition, file: ArticleFile) -> impl IntoView {
                 prev=file.prev.map(Neighbour::from)
                 next=file.next.map(Neighbour::from)
                 live_views=live
+                count_url=count_url
                 reading=speech.current()
             >
                 <Later><ReadAloudControls speech=speech/></Later>

@@ -32,9 +32,9 @@ after(async () => {
 });
 
 /** A page in a theme; 长辈模式 is set the way a reader's earlier visit would. */
-async function pageIn(mode, viewport = { width: 1280, height: 800 }) {
+async function pageIn(mode, viewport = { width: 1280, height: 800 }, more = {}) {
   const { elder, ...options } = MODES[mode];
-  const page = await h.page({ viewport, colorScheme: "light", ...options });
+  const page = await h.page({ viewport, colorScheme: "light", ...options, ...more });
   if (elder) await page.addInitScript(() => localStorage.setItem("pufa.elder", "1"));
   return page;
 }
@@ -72,10 +72,14 @@ for (const mode of Object.keys(MODES)) {
 
 test("when the app cannot start, its notice and the page left to read pass axe in every theme", async () => {
   for (const mode of Object.keys(MODES)) {
-    const page = await pageIn(mode);
+    // No service worker: the page registers one, whose install would store
+    // the app's files from the network, around this page's routes.
+    const page = await pageIn(mode, undefined, { serviceWorkers: "block" });
     await page.route(APP_WASM, (route) => route.fulfill({ status: 404, body: "" }));
     for (const path of [PAGES.article, PAGES.search]) {
       await page.goto(h.url(path));
+      // On the article, the reader asks for something only the app does.
+      await page.evaluate(() => window.pufaStartApp?.());
       await page.getByRole("alert").filter({ hasText: "没能启动" }).waitFor();
       assert.deepEqual(await axe(page), [], `${path} (${mode})`);
     }

@@ -71,6 +71,40 @@ test("with the counter running, a view is counted once per window", { skip }, as
   assert.deepEqual(page.problems, []);
 });
 
+test("a pre-rendered article records its view before the app starts, and the app does not record it again", { skip }, async () => {
+  // A deployment whose settings name the counter (the test server's proxy
+  // only adds it to the data), so the pre-rendered pages carry it too.
+  const dist = deploy(
+    join(work, "same-origin"),
+    (content) => {
+      const site = join(content, "site.toml");
+      const text = readFileSync(site, "utf8").replace("[site]\n", `[site]\ncounter = "api/views"\n`);
+      rmSync(site);
+      appendFileSync(site, text);
+    },
+    { finish: true },
+  );
+  const portal = await start({ dist, counter: counter.url });
+  try {
+    // Another reader than the test above: a view of theirs counts.
+    const page = await portal.page({ userAgent: READER.userAgent.replace("Chrome/156", "Chrome/157") });
+    const posts = [];
+    page.on("request", (r) => r.url().includes(`/api/views/${ID}`) && posts.push(r.method()));
+    const answered = page.waitForResponse((r) => r.url().includes(`/api/views/${ID}`));
+    await page.goto(portal.url(`/article/${ID}`));
+    const { views } = await (await answered).json();
+    assert.ok(views > DATA_VIEWS, `the counter counted this reader (${views})`);
+    await page.waitForFunction((n) => document.querySelector("#boot .views")?.textContent === `浏览次数：${n}`, views);
+    assert.equal(await page.locator("#app").count(), 0, "counted without the app");
+    await ready(page);
+    assert.equal(await page.locator(".views").innerText(), `浏览次数：${views}`);
+    assert.deepEqual(posts, ["POST"], "one request for one view");
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await portal.stop();
+  }
+});
+
 test("with the counter stopped, the page shows the data's count and no error", { skip }, async () => {
   counter.proc.kill("SIGKILL");
   await new Promise((done) => counter.proc.once("exit", done));

@@ -81,6 +81,9 @@ export async function start({ dist = DIST, base = "/", counter } = {}) {
  *  (the app sets aria-busy while a page loads), and the frame or an error
  *  is shown. */
 export async function ready(page) {
+  // A pre-rendered page starts the app only when the reader asks for
+  // something that needs it (public/prefs.js): ask, as such a press would.
+  await page.evaluate(() => window.pufaStartApp?.());
   await page.waitForSelector("#boot", { state: "detached", timeout: 20000 });
   await page.waitForSelector('main[aria-busy="false"]', { timeout: 20000 });
   await page.waitForSelector(".site-header, .error-view", { state: "attached", timeout: 20000 });

@@ -97,6 +97,26 @@ test("a friendly link opens the notice; 留在本站 and Escape close it and foc
   assert.deepEqual(page.problems, []);
 });
 
+test("a friendly link pressed before the app has started opens the notice once the app is there", async () => {
+  const { page, outside } = await offlinePage();
+  await page.goto(h.url("/"));
+  // The pre-rendered home: the app has not started (nothing needed it).
+  await page.waitForSelector("#boot[data-prerendered] .friend-links");
+  assert.equal(await page.locator("#app").count(), 0, "no app yet");
+  await page.locator("#boot .friend-links a", { hasText: FRIEND }).click();
+  const dialog = notice(page);
+  await dialog.waitFor();
+  assert.equal(await page.locator("#boot").count(), 0, "the app took the page over");
+  assert.equal(await dialog.locator(".leave-url").innerText(), FRIEND_URL);
+  assert.deepEqual(await focused(page), { tag: "BUTTON", text: "留在本站", inDialog: true, inFooter: false });
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  assert.deepEqual(await focused(page), { tag: "A", text: FRIEND, inDialog: false, inFooter: true });
+  assert.deepEqual(outside, [], "nothing was requested from the other site");
+  assert.equal(page.url(), h.url("/"));
+  assert.deepEqual(page.problems, []);
+});
+
 test("keyboard only: Tab to a friendly link, Enter, Tab stays between the two buttons, 继续访问 opens the site", async () => {
   const { page, outside } = await offlinePage();
   await page.goto(h.url("/"));

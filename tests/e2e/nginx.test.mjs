@@ -324,8 +324,9 @@ async function checkApp(site, host) {
       });
     });
     await page.goto(`${origin(site, host)}${site.base}article/${SEED_ID}`);
-    // The pre-rendered page is there at once; the app takes it over once its
-    // data has come.
+    // The pre-rendered page is there at once; asked for (as the search box
+    // or 朗读 would), the app takes it over once its data has come.
+    await page.evaluate(() => window.pufaStartApp());
     await page.waitForSelector("#boot", { state: "detached" });
     await page.waitForSelector(".article-title");
     assert.equal(await page.locator("h1").innerText(), SEED_TITLE);

@@ -250,7 +250,9 @@ test("unknown addresses show the not-found page inside the frame", async () => {
 });
 
 test("a corrupt data file shows a Chinese message, the operator's detail and a working retry", async () => {
-  const page = await h.page();
+  // The routes below stand for the site's files: no service worker, which
+  // the page registers, may fetch them around the routes.
+  const page = await h.page({ serviceWorkers: "block" });
   const article = `**/data/v/*/article/${SEED_ID}.json`;
   await page.route(article, (route) =>
     route.fulfill({ status: 200, contentType: "application/json", body: '{\n  "bulletin": {\n    "id": }\n' }),
@@ -277,7 +279,7 @@ test("a corrupt data file shows a Chinese message, the operator's detail and a w
 });
 
 test("invalid data names the file, field and line", async () => {
-  const page = await h.page();
+  const page = await h.page({ serviceWorkers: "block" });
   await page.route("**/data/v/*/site.json", async (route) => {
     const response = await route.fetch();
     const body = (await response.text()).replace('"http://www.legalinfo.gov.cn/"', '"javascript:alert(1)"');
@@ -292,7 +294,7 @@ test("invalid data names the file, field and line", async () => {
 });
 
 test("a failed download offers a retry instead of a blank page", async () => {
-  const page = await h.page();
+  const page = await h.page({ serviceWorkers: "block" });
   await page.route("**/data/v/*/site.json", (route) => route.abort("internetdisconnected"));
   await page.goto(h.url("/"));
   await ready(page);
@@ -301,7 +303,7 @@ test("a failed download offers a retry instead of a blank page", async () => {
   await page.locator("button", { hasText: "重试" }).click();
   await page.waitForSelector(".newest");
 
-  const missing = await h.page();
+  const missing = await h.page({ serviceWorkers: "block" });
   await missing.route("**/data/v/*/home.json", (route) => route.fulfill({ status: 404, body: "not found" }));
   await missing.goto(h.url("/"));
   await ready(missing);

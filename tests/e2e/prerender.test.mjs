@@ -151,6 +151,33 @@ test("a pre-rendered page is on screen before the app's code is asked for", asyn
   await page.context().close();
 });
 
+test("a reader who only reads is never kept waiting by the app; the search box starts it", async () => {
+  const page = await h.page();
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  // The page registers the service worker itself, and the worker's install
+  // (which stores the app for offline use) is over: the app did not start.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const wasm = () => page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /_bg\.wasm$/.test(e.name)).length);
+  assert.equal(await wasm(), 0, "the page asked for no wasm");
+  assert.equal(await page.locator("#boot[data-prerendered]").count(), 1);
+  assert.equal(await page.locator("#app").count(), 0);
+  // What the page serves itself still works.
+  await page.locator("#boot .reading-controls button", { hasText: "大" }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.font), "large");
+  // The search box is the reader asking for the app: it starts, takes the
+  // page over and keeps the box focused with what was typed.
+  await page.locator("#boot input[type=search]").focus();
+  await page.keyboard.type("民法典");
+  await page.waitForSelector("#boot", { state: "detached" });
+  assert.ok((await wasm()) >= 1, "the app's wasm came when asked for");
+  assert.deepEqual(
+    await page.evaluate(() => ({ value: document.activeElement.value, inApp: !!document.activeElement.closest("#app") })),
+    { value: "民法典", inApp: true },
+  );
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 /** A page whose app starts but gets no data until `release()`: it stays
  *  drawn out of sight behind the pre-rendered page (src/boot.rs). */
 async function heldBack() {
@@ -163,6 +190,7 @@ async function heldBack() {
   });
   await page.goto(h.url(`/article/${SEED_ID}`));
   await page.waitForSelector("#boot[data-prerendered]");
+  await page.evaluate(() => window.pufaStartApp());
   // The app has started: its frame is drawn in the hidden holder.
   await page.waitForSelector("#app[hidden] .reading-controls", { state: "attached" });
   return { page, release };
@@ -223,13 +251,12 @@ test("before the app has taken over, the page's links are plain links and focus 
   const { page, release } = await heldBack();
   // No request leaves 127.0.0.1: another site's page opens blank.
   await page.context().route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  // A link to another site opens it in a new tab as the HTML says; the
-  // hidden app's leave-site notice does not open out of sight and lock
-  // the page.
-  const popup = page.waitForEvent("popup");
+  // A link to another site is held for the app's leave-site notice, which
+  // the hidden app does not open out of sight (locking the page); the
+  // site is not opened either.
   await page.locator("#boot .friend-links a").first().click();
-  await (await popup).close();
-  assert.equal(await page.locator("dialog[open]").count(), 0, "no notice opened");
+  assert.equal(await page.locator("dialog[open]").count(), 0, "no notice opened out of sight");
+  assert.equal(page.context().pages().length, 1, "the other site was not opened");
   await page.locator("#boot .reading-controls").getByRole("button", { name: "小号字" }).click();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.font), "small", "the page still answers");
 
@@ -245,6 +272,9 @@ test("before the app has taken over, the page's links are plain links and focus 
     await page.evaluate(() => ({ text: document.activeElement.textContent.trim(), inApp: !!document.activeElement.closest("#app") })),
     { text: menuText, inApp: true },
   );
+  // The reader pressed other things since the link: the app does not press
+  // it for them.
+  assert.equal(await page.locator("dialog[open]").count(), 0, "the held link was not pressed again");
   await page.context().close();
 
   // A link within the site, followed before the app takes over, loads that

@@ -235,6 +235,24 @@ test("朗读 reads the title, then every heading, paragraph, list item and pictu
   assert.deepEqual(page.problems, []);
 });
 
+test("朗读 pressed on the pre-rendered page, before the app has started, reads once the app is there", async () => {
+  const page = await stubbedPage();
+  await page.goto(h.url(`/article/${LIST_ID}`));
+  await page.waitForSelector("#boot[data-prerendered] .read-main");
+  assert.equal(await page.locator("#app").count(), 0, "no app yet");
+  // Offered, not 正在查找: pressing it is what starts the app.
+  assert.equal(await page.locator("#boot .read-main").isEnabled(), true);
+  assert.equal(await page.locator("#boot .read-note").innerText(), "");
+  await page.locator("#boot .read-main").click();
+  await started(page, 1);
+  assert.equal(await page.locator("#boot").count(), 0, "the app took the page over");
+  assert.equal(await status(page), "正在朗读标题");
+  assert.equal(await mainButton(page).innerText(), "暂停");
+  assert.deepEqual((await speaks(page)).map((s) => s.text), [LIST_PIECES[0]], "one reading, not two");
+  assert.deepEqual(await highlighted(page), [{ piece: "0", current: "true", text: LIST_PIECES[0] }]);
+  assert.deepEqual(page.problems, []);
+});
+
 test("暂停 holds the reading, 继续 goes on, 语速 applies to the next piece and is remembered", async () => {
   const page = await stubbedPage();
   await page.goto(h.url(`/article/${LIST_ID}`));

@@ -144,9 +144,22 @@
       }),
     };
   }
+  // Without site.url the build can only write site paths into the
+  // canonical link and og:url (a crawler that runs no script gets those);
+  // here the page's own origin makes them whole, as the app does.
+  function absolute(tag, attr) {
+    var x = document.querySelector("head [data-prerendered]" + tag);
+    var v = x && x.getAttribute(attr);
+    if (!v || v.charAt(0) !== "/") return;
+    var a = document.createElement("a");
+    a.href = v;
+    x.setAttribute(attr, a.href);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var b = boot();
     if (!b) return;
+    absolute("[rel=canonical]", "href");
+    absolute("[property='og:url']", "content");
     fill();
     show(b);
     count(b);

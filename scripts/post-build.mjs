@@ -5,7 +5,8 @@
 // 2. index.html gets a Content-Security-Policy <meta>, with the hash of
 //    Trunk's inline loader script (which also changes every build).
 // 2a. That loader, on a pre-rendered page, first waits for the page's first
-//    contentful paint, then until the reader needs the app (public/prefs.js).
+//    contentful paint, then until the reader needs the app (public/prefs.js),
+//    and only then imports the app's JS.
 // 4. The search worker (crates/search-worker, built by Trunk as
 //    pufa-search-worker.js + _bg.wasm with fixed names) gets names with its
 //    content hash, like the app's own files (immutable caching), a start line
@@ -147,13 +148,22 @@ const WAIT =
   '.observe({ type: "paint", buffered: true }); } catch (e) { go(); } ' +
   "requestAnimationFrame(() => setTimeout(go, 500)); }); " +
   "if (window.pufaAppWanted) await window.pufaAppWanted; }\n";
-// Run again on a finished build: the line that is there makes way for this one.
+// The app's JS (wasm-bindgen's glue) is imported by the loader only once
+// the wait is over: Trunk imports it statically, so every pre-rendered page
+// fetched and parsed it (12 kB) for a reader who may never need the app.
+// The shell keeps Trunk's modulepreload of it, so it loses nothing.
+const IMPORT = /^import init, \* as bindings from '([^']+)';$/m;
+const DYNAMIC = /^const bindings = await import\('([^']+)'\); const init = bindings\.default;$/m;
+// Run again on a finished build: the lines that are there make way for these.
 html = html.split("\n").filter((line) => !line.startsWith(GUARD)).join("\n");
-if (html.split(START).length !== 2) {
-  console.error(`post-build: Trunk's loader in ${indexPath} has no single "${START}": the wait for the first contentful paint cannot be added`);
+html = html.replace(DYNAMIC, (_, js) => `import init, * as bindings from '${js}';`);
+const glue = html.match(IMPORT);
+if (html.split(START).length !== 2 || !glue || html.match(new RegExp(IMPORT.source, "gm")).length !== 1) {
+  console.error(`post-build: Trunk's loader in ${indexPath} has no single "${START}" and static import of the app's JS: the wait for the first contentful paint cannot be added`);
   process.exit(1);
 }
-html = html.replace(START, WAIT + START);
+html = html.replace(new RegExp(`${IMPORT.source}\n`, "m"), "");
+html = html.replace(START, WAIT + `const bindings = await import('${glue[1]}'); const init = bindings.default;\n` + START);
 const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const hashes = inline.map((s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`);
 const csp = [

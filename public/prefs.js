@@ -23,8 +23,8 @@
   // view is counted here and the service worker registered here.
   //
   // The app starts only when the reader asks for something that needs it:
-  // the search box, 朗读, a link that leaves the site (the notice), or
-  // 长辈模式 (its 大鼠标 switch). Reading, the links, the list pages and
+  // the search box, 朗读, a link that leaves the site (the notice),
+  // 长辈模式 (its 大鼠标 switch), or being offline. Reading, the links, the list pages and
   // the controls above need nothing more, so a reader who just reads is
   // never kept waiting by the app's start (on a slow phone, a second or
   // more of a busy main thread). Trunk's loader waits for pufaAppWanted
@@ -216,9 +216,10 @@
     var plain = ev.button === 0 && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey && !ev.altKey;
     var notice = b.querySelector("dialog.leave-notice:not([data-off])");
     var link = closest(ev.target, "a[href]", b);
-    if ((link && plain && notice && leaves(link)) || closest(ev.target, ".read-main", b)) {
+    var held = (link && plain && notice && leaves(link) && link) || closest(ev.target, ".read-main", b);
+    if (held) {
       ev.preventDefault();
-      hold(link || closest(ev.target, ".read-main", b));
+      hold(held);
       return;
     }
     var x = closest(ev.target, ".reading-controls button, .skip-link, .article-tools button", b);

@@ -152,18 +152,18 @@ const WAIT =
 // the wait is over: Trunk imports it statically, so every pre-rendered page
 // fetched and parsed it (12 kB) for a reader who may never need the app.
 // The shell keeps Trunk's modulepreload of it, so it loses nothing.
-const IMPORT = /^import init, \* as bindings from '([^']+)';$/m;
+const IMPORT = /^import init, \* as bindings from '([^']+)';\n/gm;
 const DYNAMIC = /^const bindings = await import\('([^']+)'\); const init = bindings\.default;$/m;
 // Run again on a finished build: the lines that are there make way for these.
 html = html.split("\n").filter((line) => !line.startsWith(GUARD)).join("\n");
 html = html.replace(DYNAMIC, (_, js) => `import init, * as bindings from '${js}';`);
-const glue = html.match(IMPORT);
-if (html.split(START).length !== 2 || !glue || html.match(new RegExp(IMPORT.source, "gm")).length !== 1) {
+const imports = [...html.matchAll(IMPORT)];
+if (html.split(START).length !== 2 || imports.length !== 1) {
   console.error(`post-build: Trunk's loader in ${indexPath} has no single "${START}" and static import of the app's JS: the wait for the first contentful paint cannot be added`);
   process.exit(1);
 }
-html = html.replace(new RegExp(`${IMPORT.source}\n`, "m"), "");
-html = html.replace(START, WAIT + `const bindings = await import('${glue[1]}'); const init = bindings.default;\n` + START);
+html = html.replace(IMPORT, "");
+html = html.replace(START, WAIT + `const bindings = await import('${imports[0][1]}'); const init = bindings.default;\n` + START);
 const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const hashes = inline.map((s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`);
 const csp = [

@@ -40,6 +40,20 @@ async function startCounter(name, data, { port, extra = [] } = {}) {
   return { url, proc };
 }
 
+/** A deployment at `work/name` whose site.toml names the counter at
+ *  `endpoint`, finished as a full build would (CSP, pre-rendered pages). */
+const deployWithCounter = (name, endpoint) =>
+  deploy(
+    join(work, name),
+    (content) => {
+      const site = join(content, "site.toml");
+      const text = readFileSync(site, "utf8").replace("[site]\n", `[site]\ncounter = "${endpoint}"\n`);
+      rmSync(site);
+      appendFileSync(site, text);
+    },
+    { finish: true },
+  );
+
 before(async () => {
   if (skip) return;
   work = mkdtempSync(join(tmpdir(), "pufa-counter-e2e-"));
@@ -74,16 +88,7 @@ test("with the counter running, a view is counted once per window", { skip }, as
 test("a pre-rendered article records its view before the app starts, and the app does not record it again", { skip }, async () => {
   // A deployment whose settings name the counter (the test server's proxy
   // only adds it to the data), so the pre-rendered pages carry it too.
-  const dist = deploy(
-    join(work, "same-origin"),
-    (content) => {
-      const site = join(content, "site.toml");
-      const text = readFileSync(site, "utf8").replace("[site]\n", `[site]\ncounter = "api/views"\n`);
-      rmSync(site);
-      appendFileSync(site, text);
-    },
-    { finish: true },
-  );
+  const dist = deployWithCounter("same-origin", "api/views");
   const portal = await start({ dist, counter: counter.url });
   try {
     // Another reader than the test above: a view of theirs counts.
@@ -124,16 +129,7 @@ test("a counter on another origin records the view, allowed by the CSP the build
   // server's once started, and the counter allows exactly that origin.
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}/api/views`;
-  const dist = deploy(
-    join(work, "cross-origin"),
-    (content) => {
-      const site = join(content, "site.toml");
-      const text = readFileSync(site, "utf8").replace("[site]\n", `[site]\ncounter = "${endpoint}"\n`);
-      rmSync(site);
-      appendFileSync(site, text);
-    },
-    { finish: true },
-  );
+  const dist = deployWithCounter("cross-origin", endpoint);
   assert.match(readFileSync(join(dist, "index.html"), "utf8"), new RegExp(`connect-src 'self' http://127\\.0\\.0\\.1:${port}[;"]`));
   const portal = await start({ dist });
   const cross = await startCounter("cross", join(dist, "data"), { port, extra: ["--allow-origin", portal.origin] });

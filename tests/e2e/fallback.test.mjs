@@ -125,7 +125,7 @@ test("a page whose app runs shows no such notice, and a crash of the app afterwa
   const note = page.getByRole("alert").filter({ hasText: "出错了" });
   await note.waitFor();
   assert.match(await note.innerText(), /本站的程序出错了，页面可能不再响应/);
-  await note.getByRole("button", { name: "刷新" }).click();
+  await Promise.all([page.waitForEvent("load"), note.getByRole("button", { name: "刷新" }).click()]);
   await ready(page);
   assert.equal(await page.locator(".app-failed").count(), 0, "the reloaded page runs");
   await page.context().close();

@@ -82,9 +82,17 @@ export async function start({ dist = DIST, base = "/", counter } = {}) {
  *  is shown. */
 export async function ready(page) {
   // A pre-rendered page starts the app only when the reader asks for
-  // something that needs it (public/prefs.js): ask, as such a press would.
-  await page.evaluate(() => window.pufaStartApp?.());
-  await page.waitForSelector("#boot", { state: "detached", timeout: 20000 });
+  // something that needs it (public/prefs.js): ask, as such a press would,
+  // until it has taken over. Asked once, the request could land on the page
+  // a click (刷新, a link) was just leaving, and the next page would wait.
+  await page.waitForFunction(
+    () => {
+      window.pufaStartApp?.();
+      return !document.getElementById("boot");
+    },
+    null,
+    { timeout: 20000, polling: 100 },
+  );
   await page.waitForSelector('main[aria-busy="false"]', { timeout: 20000 });
   await page.waitForSelector(".site-header, .error-view", { state: "attached", timeout: 20000 });
 }

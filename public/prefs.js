@@ -210,18 +210,24 @@
     var b = boot();
     if (!b || !b.contains(ev.target)) return;
     ev.stopImmediatePropagation();
-    if (ev.type !== "click") return;
+    // A click, or the middle button's auxclick (a new tab).
+    var middle = ev.type === "auxclick";
+    if (middle && ev.button !== 1) return;
     // Whatever the reader pressed last is what the app may press again.
     root.removeAttribute(REPLAY);
-    var plain = ev.button === 0 && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey && !ev.altKey;
     var notice = b.querySelector("dialog.leave-notice:not([data-off])");
     var link = closest(ev.target, "a[href]", b);
-    var held = (link && plain && notice && leaves(link) && link) || closest(ev.target, ".read-main", b);
+    // A link that leaves the site, however pressed (with Ctrl/⌘/Shift or
+    // the middle button too): the notice comes first. The app presses it
+    // again plainly; the links that leave (the settings' links, the only
+    // ones that can) open in a new tab anyway (target="_blank").
+    var held = (link && !ev.altKey && notice && leaves(link) && link) || (!middle && closest(ev.target, ".read-main", b));
     if (held) {
       ev.preventDefault();
       hold(held);
       return;
     }
+    if (middle) return;
     var x = closest(ev.target, ".reading-controls button, .skip-link, .article-tools button", b);
     if (!x) return;
     if (x.classList.contains("skip-link")) {

@@ -117,6 +117,27 @@ test("a friendly link pressed before the app has started opens the notice once t
   assert.deepEqual(page.problems, []);
 });
 
+test("a friendly link Ctrl+clicked or middle-clicked before the app has started still shows the notice first", async () => {
+  for (const press of [{ modifiers: ["ControlOrMeta"] }, { button: "middle" }]) {
+    const { page, outside } = await offlinePage();
+    await page.goto(h.url("/"));
+    await page.waitForSelector("#boot[data-prerendered] .friend-links");
+    assert.equal(await page.locator("#app").count(), 0, "no app yet");
+    await page.locator("#boot .friend-links a", { hasText: FRIEND }).click(press);
+    const dialog = notice(page);
+    await dialog.waitFor();
+    assert.equal(await dialog.locator(".leave-url").innerText(), FRIEND_URL);
+    assert.deepEqual(outside, [], `${JSON.stringify(press)}: nothing was requested from the other site before the notice`);
+    const [tab] = await Promise.all([page.context().waitForEvent("page"), dialog.getByRole("button", { name: "继续访问" }).click()]);
+    await tab.waitForLoadState();
+    assert.equal(tab.url(), FRIEND_URL, "继续访问 opens the other site in a new tab");
+    assert.equal(page.url(), h.url("/"), "the site stays open");
+    assert.equal(page.context().pages().length, 2, "one new tab, not two");
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});
+
 test("keyboard only: Tab to a friendly link, Enter, Tab stays between the two buttons, 继续访问 opens the site", async () => {
   const { page, outside } = await offlinePage();
   await page.goto(h.url("/"));

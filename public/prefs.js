@@ -24,7 +24,8 @@
   //
   // The app starts only when the reader asks for something that needs it:
   // the search box, 朗读, a link that leaves the site (the notice),
-  // 长辈模式 (its 大鼠标 switch), or being offline. Reading, the links, the list pages and
+  // 长辈模式 (its 大鼠标 switch), being offline, or 页面未找到 (which may be
+  // wrong: see below). Reading, the links, the list pages and
   // the controls above need nothing more, so a reader who just reads is
   // never kept waiting by the app's start (on a slow phone, a second or
   // more of a busy main thread). Trunk's loader waits for pufaAppWanted
@@ -164,6 +165,10 @@
     show(b);
     count(b);
     if (root.hasAttribute("data-elder")) want();
+    // 页面未找到 may be the host's answer for a page that exists (a host that
+    // does not try ".html" serves 404.html for every deep link): the app,
+    // which knows every route, decides.
+    if (b.querySelector(".not-found")) want();
   });
   // The reader's first words in the search box: the app answers them.
   document.addEventListener("focusin", function (ev) {

@@ -6,8 +6,9 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ready, SEED_ID, SEED_TITLE, SHOTS, SITE_NAME, start } from "./harness.mjs";
+import { DIST, ready, SEED_ID, SEED_TITLE, SHOTS, SITE_NAME, start } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -307,6 +308,18 @@ test("words sent from the pre-rendered box before the takeover make one history 
   await page.waitForURL((url) => url.pathname === `/article/${SEED_ID}`);
   await page.waitForSelector("h1");
   assert.equal((await page.locator("h1").first().innerText()).trim(), SEED_TITLE);
+  await page.context().close();
+});
+
+test("on a host that answers deep links with 404.html, the app starts by itself and shows the article", async () => {
+  const page = await h.page({ serviceWorkers: "block" });
+  const notFound = readFileSync(join(DIST, "404.html"), "utf8");
+  await page.route(`**/article/${SEED_ID}`, (route) => route.fulfill({ status: 404, contentType: "text/html; charset=utf-8", body: notFound }));
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  // Nobody asks for the app: the page's 页面未找到 does.
+  await page.waitForSelector("#boot", { state: "detached" });
+  await page.waitForSelector(`h1.article-title:text-is("${SEED_TITLE}")`);
+  assert.deepEqual(page.problems.filter((p) => !/status of 404/.test(p)), []);
   await page.context().close();
 });
 

@@ -4,9 +4,15 @@
 //   manifest) is cached at install. The list and the version below are
 //   written by scripts/post-build.mjs after every build; the placeholders
 //   are never served.
-// - Navigations to the app's own routes get the cached shell, so the page,
-//   its code and this worker are always one version. Any other path (a PDF
-//   under /uploads/, say) goes to the network as if there were no worker.
+// - Navigations to the app's own routes get the site's pre-rendered page
+//   when it is of this worker's version (its <meta name="pufa-version">):
+//   it reads at once, and the app starts only if the reader asks for it.
+//   Offline, after NAV_WAIT ms without an answer, or when the site's page is
+//   of another version (a newer deployment, whose code this worker does not
+//   hold), they get the cached shell: the page, its code and this worker
+//   are always one version. The search page is the shell itself. Any other
+//   path (a PDF under /uploads/, say) goes to the network as if there were
+//   no worker.
 // - A new version waits until the reader presses 有新版本's button
 //   (message "skip-waiting"): never a silent skipWaiting.
 // - data/version.json names the current data version. It is asked of the
@@ -29,6 +35,9 @@ const SHELL = `pufa-shell-${VERSION}`;
 const DATA = "pufa-data";
 const SEARCH = "pufa-search";
 const POINTER = "pufa-pointer";
+/** How long a navigation waits for the site's page before the shell
+ *  answers it (a connection that is there but hardly moves). */
+const NAV_WAIT = 4000;
 /** Data files and images kept at most (pages a reader opened). */
 const MAX_ENTRIES = 400;
 const scope = new URL(self.registration.scope);
@@ -95,7 +104,8 @@ self.addEventListener("fetch", (event) => {
   if (path.startsWith("api/")) return;
 
   if (request.mode === "navigate") {
-    if (isAppRoute(path)) event.respondWith(shell(request));
+    if (path === "search") event.respondWith(shell(request));
+    else if (isAppRoute(path)) event.respondWith(page(request));
     return;
   }
   if (path === "data/version.json") {
@@ -111,6 +121,40 @@ async function shell(request) {
   const cached = await caches.match(INDEX, { cacheName: SHELL });
   if (cached) return cached;
   return fetch(request);
+}
+
+/** An app route's page: the site's own when it is of this version. */
+async function page(request) {
+  try {
+    const response = await Promise.race([
+      fetch(request),
+      new Promise((done) => setTimeout(done, NAV_WAIT, null)),
+    ]);
+    if (response && (response.type === "opaqueredirect" || (await ofThisVersion(response)))) return response;
+  } catch {
+    // Offline: the shell, and the app finds the page's data in the cache.
+  }
+  return shell(request);
+}
+
+/** Whether an HTML page names this worker's version in its head. Only the
+ *  head is read (from a copy): the page itself still streams to the reader. */
+async function ofThisVersion(response) {
+  if (!response.body || !/^text\/html/.test(response.headers.get("content-type") || "")) return false;
+  const reader = response.clone().body.getReader();
+  const decoder = new TextDecoder();
+  let head = "";
+  try {
+    while (!head.includes("</head>") && head.length < 65536) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      head += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  const named = /<meta name="pufa-version" content="([0-9a-f]+)"/.exec(head);
+  return named !== null && named[1] === VERSION;
 }
 
 async function cacheFirst(request) {

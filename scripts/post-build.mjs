@@ -17,8 +17,9 @@
 // 6. The stylesheet loses its comments too, and its integrity attribute in
 //    the shell is made for what is left.
 // 3. shell.html keeps the shell (the page the app fills in) for the search page and
-//    the service worker; `pufa render` then writes every article, list page, home
-//    (index.html), 网站地图 and 404.html as pre-rendered HTML with that head.
+//    the service worker, with <meta name="pufa-version"> (1.'s version); `pufa
+//    render` then writes every article, list page, home (index.html), 网站地图
+//    and 404.html as pre-rendered HTML with that head.
 //
 // Works for any --public-url: every path written is relative. Idempotent:
 // `node scripts/post-build.mjs DIR` redoes it on a finished build (the
@@ -199,16 +200,10 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".css"))) {
 }
 html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/g, "");
 html = html.replace(/<meta name="pufa-search-worker"[^>]*>\s*/g, "");
+html = html.replace(/<meta name="pufa-version"[^>]*>\s*/g, "");
 html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta name="pufa-search-worker" content="${workerScript}" />`);
 html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
 writeFileSync(shellPath, html);
-
-// --- 3. Pre-rendered pages, by the content tool of this checkout ($PUFA_BIN
-// when a test names one). It reads shell.html and this build's data/.
-const render = process.env.PUFA_BIN
-  ? [process.env.PUFA_BIN, ["render", "--dist", dir]]
-  : ["cargo", ["run", "--quiet", "--locked", "--profile", "tool", "-p", "pufa-cli", "--", "render", "--dist", dir]];
-execFileSync(render[0], render[1], { stdio: "inherit" });
 
 // --- 1. Service worker precache list and version.
 // The shell only: data and images are versioned by path and cached by the
@@ -229,9 +224,23 @@ for (const f of precache) {
   // prompt); a publish of new data reaches readers through version.json.
   version.update(f).update(readFileSync(join(dir, f)));
 }
+const shellVersion = version.digest("hex").slice(0, 16);
+// The shell, and so every page rendered from it, names its version: the
+// worker serves a page from the site only when it is of its own version
+// (public/sw.js), and the shell otherwise. Hashed above without this line.
+html = html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    <meta name="pufa-version" content="${shellVersion}" />`);
+writeFileSync(shellPath, html);
+
+// --- 3. Pre-rendered pages, by the content tool of this checkout ($PUFA_BIN
+// when a test names one). It reads shell.html and this build's data/.
+const render = process.env.PUFA_BIN
+  ? [process.env.PUFA_BIN, ["render", "--dist", dir]]
+  : ["cargo", ["run", "--quiet", "--locked", "--profile", "tool", "-p", "pufa-cli", "--", "render", "--dist", dir]];
+execFileSync(render[0], render[1], { stdio: "inherit" });
+
 const swPath = join(dir, "sw.js");
 const sw = withoutComments(readFileSync(swTemplate, "utf8"))
-  .replace('"__PUFA_VERSION__"', JSON.stringify(version.digest("hex").slice(0, 16)))
+  .replace('"__PUFA_VERSION__"', JSON.stringify(shellVersion))
   .replace("__PUFA_PRECACHE__", JSON.stringify(precache));
 writeFileSync(swPath, sw);
 console.log(

@@ -180,8 +180,9 @@ test("with a service worker, an app that cannot start lets the pages come from t
       for (const request of await cache.keys()) if (new RegExp(wasm).test(request.url)) await cache.delete(request);
     }
   }, APP_WASM.source);
-  // The worker answers with the shell, whose app cannot start.
-  await page.goto(h.url(`/article/${SEED_ID}`));
+  // The worker answers the search page with its shell, whose app cannot
+  // start. (Other pages it takes from the site, pre-rendered.)
+  await page.goto(h.url("/search?q=普法"));
   const note = page.getByRole("alert").filter({ hasText: "没能启动" });
   await note.waitFor();
   assert.equal(await page.locator("#boot[data-prerendered]").count(), 0, "the worker's shell");

@@ -155,14 +155,18 @@ export function nextShell(dir) {
 
 /** A deployment at `dir`: a copy of the release build in dist/ whose data
  *  is rebuilt by `pufa build` from a copy of the fixture content, after
- *  `change(contentDir)` has edited it. `finish` also reruns the post-build
- *  step, as a full `trunk build` would (the CSP follows the settings). */
+ *  `change(contentDir)` has edited it, and its pages by `pufa render`.
+ *  `finish` reruns the whole post-build step instead, as a full `trunk
+ *  build` would (the CSP follows the settings). */
 export function deploy(dir, change = () => {}, { finish = false } = {}) {
   cpSync(DIST, dir, { recursive: true });
   const content = `${dir}-content`;
   cpSync(join(ROOT, "tests", "fixtures", "content"), content, { recursive: true });
   change(content);
   execFileSync(PUFA, ["build", "--content", content, "--out", join(dir, "data")]);
+  // The pages are rendered again from the new data either way, as every
+  // build does: the service worker serves them to returning readers too.
   if (finish) execFileSync("node", [join(ROOT, "scripts", "post-build.mjs"), dir]);
+  else execFileSync(PUFA, ["render", "--dist", dir], { stdio: "ignore" });
   return dir;
 }

@@ -114,6 +114,36 @@ test("pages read online, and search, work offline; a page never opened says so",
   }
 });
 
+test("a returning reader's next pages come pre-rendered from the site, and the app still waits to be asked", async () => {
+  const h = await start();
+  try {
+    const page = await h.page();
+    await page.goto(h.url(`/article/${SEED_ID}`));
+    await controlled(page);
+    const version = await page.locator('meta[name="pufa-version"]').getAttribute("content");
+    assert.equal(version, shellVersion(join(ROOT, "dist")), "the page names the version of its worker");
+    // 下一篇 and the breadcrumb are plain links: each is a navigation the
+    // worker answers, with the site's page of its own version.
+    const next = page.locator("#boot .prev-next .next a");
+    const nextTitle = (await next.innerText()).trim();
+    await next.click();
+    await page.waitForSelector(`#boot[data-prerendered] h1:text-is("${nextTitle}")`);
+    await page.locator("#boot .breadcrumb a", { hasText: "新洲区" }).click();
+    await page.waitForURL(/\/channel\/xinzhou$/);
+    await page.waitForSelector("#boot[data-prerendered] .bulletin-list li");
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true, "the worker answered");
+    assert.equal(await page.locator("#app").count(), 0, "no app started");
+    const wasm = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /_bg\.wasm$/.test(e.name)).length);
+    assert.equal(wasm, 0, "no wasm asked for");
+    // Asked for, the app takes the page over from the worker's cache.
+    await ready(page);
+    assert.equal(await text(page, "h1"), "新洲区");
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await h.stop();
+  }
+});
+
 test("a new deployment shows 有新版本 and activating it loads the new version", async () => {
   // Two versions of one build: v2 changes a precached asset and is
   // finished again by the same post-build step a real build runs.
@@ -134,6 +164,9 @@ test("a new deployment shows 有新版本 and activating it loads the new versio
 
     h.server.setRoot(v2);
     await page.reload();
+    // The site's page is of v2, whose code the v1 worker does not hold: the
+    // worker's own shell answers.
+    assert.equal(await page.locator('meta[name="pufa-version"]').getAttribute("content"), version(v1));
     await ready(page);
     await page.waitForSelector(".notice.update");
     assert.match(await text(page, ".notice.update"), /有新版本/);

@@ -431,7 +431,8 @@ test("大鼠标 is a 长辈模式 switch, applies a large cursor and is there be
       window.__early = {
         cursor: document.documentElement.getAttribute("data-cursor"),
         elder: document.documentElement.hasAttribute("data-elder"),
-        app: document.querySelector(".site-header") !== null,
+        // The app's header, not the pre-rendered page's.
+        app: document.querySelector(".site-header:not(#boot *)") !== null,
       };
     });
   });

@@ -153,7 +153,8 @@ async function ofThisVersion(response) {
   } finally {
     reader.cancel().catch(() => undefined);
   }
-  const named = /<meta name="pufa-version" content="([0-9a-f]+)"/.exec(head);
+  // (A host's HTML minifier may drop the quotes.)
+  const named = /<meta\s+name=["']?pufa-version["']?\s+content=["']?([0-9a-f]+)/.exec(head);
   return named !== null && named[1] === VERSION;
 }
 

@@ -164,6 +164,7 @@
     fill();
     show(b);
     count(b);
+    if (!navigator.onLine) offline(b);
     if (root.hasAttribute("data-elder")) want();
     // 页面未找到 may be the host's answer for a page that exists (a host that
     // does not try ".html" serves 404.html for every deep link): the app,
@@ -175,9 +176,33 @@
     var b = boot();
     if (b && b.contains(ev.target) && /^(INPUT|SELECT|TEXTAREA)$/.test(ev.target.tagName)) want();
   });
-  // Gone offline: the app says so, and finds pages in the worker's cache.
+  // Offline, the page says so (as the app does): what it shows may be a
+  // copy the worker kept. Gone offline, the app starts too, to find pages in
+  // the worker's cache (it leaves this page alone if it has not its data).
+  var OFFLINE = "当前处于离线状态，显示的是缓存内容";
+  function offline(b) {
+    var notices = b.querySelector(".notices");
+    var shown = notices && notices.querySelector(".notice.offline");
+    var needed = !navigator.onLine;
+    if (!notices || !!shown === needed) return;
+    if (shown) {
+      notices.removeChild(shown);
+    } else {
+      shown = element("p", OFFLINE);
+      shown.className = "notice offline";
+      shown.setAttribute("role", "status");
+      notices.appendChild(shown);
+    }
+  }
   window.addEventListener("offline", function () {
-    if (boot()) want();
+    var b = boot();
+    if (!b) return;
+    offline(b);
+    want();
+  });
+  window.addEventListener("online", function () {
+    var b = boot();
+    if (b) offline(b);
   });
   // Offline use (sw.js) from the first visit, started or not; the app
   // registers the same worker again when it starts (src/pwa.rs).

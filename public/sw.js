@@ -7,12 +7,14 @@
 // - Navigations to the app's own routes get the site's pre-rendered page
 //   when it is of this worker's version (its <meta name="pufa-version">):
 //   it reads at once, and the app starts only if the reader asks for it.
-//   Offline, after NAV_WAIT ms without an answer, or when the site's page is
-//   of another version (a newer deployment, whose code this worker does not
-//   hold), they get the cached shell: the page, its code and this worker
-//   are always one version. The search page is the shell itself. Any other
-//   path (a PDF under /uploads/, say) goes to the network as if there were
-//   no worker.
+//   Such pages are kept (the last MAX_PAGES read): offline, or after
+//   NAV_WAIT ms without an answer, a page read before is served as it was,
+//   and any other gets the cached shell (the app then finds the page's data
+//   in the cache, or says it cannot). A site's page of another version (a
+//   newer deployment, whose code this worker does not hold) gets the shell
+//   too: the page, its code and this worker are always one version. The
+//   search page is the shell itself. Any other path (a PDF under /uploads/,
+//   say) goes to the network as if there were no worker.
 // - A new version waits until the reader presses 有新版本's button
 //   (message "skip-waiting"): never a silent skipWaiting.
 // - data/version.json names the current data version. It is asked of the
@@ -32,12 +34,15 @@
 const VERSION = "__PUFA_VERSION__";
 const PRECACHE = __PUFA_PRECACHE__;
 const SHELL = `pufa-shell-${VERSION}`;
+const PAGES = `pufa-pages-${VERSION}`;
 const DATA = "pufa-data";
 const SEARCH = "pufa-search";
 const POINTER = "pufa-pointer";
 /** How long a navigation waits for the site's page before the shell
  *  answers it (a connection that is there but hardly moves). */
 const NAV_WAIT = 4000;
+/** Pre-rendered pages kept at most (the last ones read). */
+const MAX_PAGES = 200;
 /** Data files and images kept at most (pages a reader opened). */
 const MAX_ENTRIES = 400;
 const scope = new URL(self.registration.scope);
@@ -84,6 +89,7 @@ self.addEventListener("activate", (event) => {
     (async () => {
       for (const key of await caches.keys()) {
         if (key.startsWith("pufa-shell-") && key !== SHELL) await caches.delete(key);
+        if (key.startsWith("pufa-pages-") && key !== PAGES) await caches.delete(key);
       }
       await self.clients.claim();
     })(),
@@ -105,7 +111,7 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     if (path === "search") event.respondWith(shell(request));
-    else if (isAppRoute(path)) event.respondWith(page(request));
+    else if (isAppRoute(path)) event.respondWith(page(event, request));
     return;
   }
   if (path === "data/version.json") {
@@ -124,17 +130,40 @@ async function shell(request) {
 }
 
 /** An app route's page: the site's own when it is of this version. */
-async function page(request) {
+async function page(event, request) {
+  const key = request.url.split("?")[0];
+  let response = null;
   try {
-    const response = await Promise.race([
+    response = await Promise.race([
       fetch(request),
       new Promise((done) => setTimeout(done, NAV_WAIT, null)),
     ]);
-    if (response && (response.type === "opaqueredirect" || (await ofThisVersion(response)))) return response;
   } catch {
-    // Offline: the shell, and the app finds the page's data in the cache.
+    // Offline.
   }
-  return shell(request);
+  if (response && response.type === "opaqueredirect") return response;
+  let ours = false;
+  try {
+    ours = response !== null && (await ofThisVersion(response));
+  } catch {
+    response = null; // The connection broke off in the page's head.
+  }
+  if (!response) {
+    // No answer: the page as it was read before, else the shell.
+    const kept = await caches.match(key, { cacheName: PAGES });
+    return kept || shell(request);
+  }
+  if (!ours) return shell(request);
+  if (response.status === 200) event.waitUntil(keep(key, response.clone()));
+  return response;
+}
+
+/** Keep a page read, for offline reading; the oldest go first. */
+async function keep(key, response) {
+  const pages = await caches.open(PAGES);
+  await pages.put(key, response);
+  const keys = await pages.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await pages.delete(old);
 }
 
 /** Whether an HTML page names this worker's version in its head. Only the

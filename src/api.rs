@@ -75,6 +75,13 @@ impl AppError {
         }
     }
 
+    /// Whether the data could not be reached (offline without a saved copy,
+    /// or a request that failed), as opposed to data that is wrong: a
+    /// pre-rendered page the reader has is then kept (`crate::boot`).
+    pub fn unreachable(&self) -> bool {
+        matches!(self, AppError::Network { .. } | AppError::NotCached { .. })
+    }
+
     /// Whether the cure is a newer app rather than a retry.
     pub fn needs_update(&self) -> bool {
         matches!(self, AppError::Format { data } if *data > FORMAT)

@@ -36,6 +36,11 @@ const HOLDER: &str = "app";
 /// pre-rendered page, a control only the app serves: the app presses it
 /// again as it takes over.
 const REPLAY: &str = "data-replay";
+/// The app's error view when the page's data could not be reached
+/// (`AppError::unreachable`).
+const UNREACHABLE: &str = ".error-view[data-unreachable]";
+/// Set on the pre-rendered page the app did not take over (`UNREACHABLE`).
+const KEPT: &str = "data-kept";
 /// What keyboard focus can rest on, in document order, less what only the
 /// app shows (大鼠标, in a saved 长辈模式): counted alike on the page and in
 /// the app, the n-th of the page is the n-th of the app.
@@ -127,6 +132,16 @@ pub fn take_over() -> bool {
     let (Some(boot), Some(holder)) = (prerendered_boot(&doc), doc.get_element_by_id(HOLDER)) else {
         return false;
     };
+    // The app could not reach this page's data (offline, the page never
+    // opened by the app, or the connection failed): the reader keeps the
+    // page they are reading rather than be told so. 页面未找到 may be the
+    // host's answer for a page that exists: there the app's word wins.
+    if holder.query_selector(UNREACHABLE).ok().flatten().is_some()
+        && boot.query_selector(".not-found").ok().flatten().is_none()
+    {
+        let _ = boot.set_attribute(KEPT, "");
+        return false;
+    }
     let Some(win) = window() else { return false };
     let (x, y) = (win.scroll_x().unwrap_or(0.0), win.scroll_y().unwrap_or(0.0));
     // The focused control by its id where it has one (the app may show a

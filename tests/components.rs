@@ -1,5 +1,6 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the breadcrumb
-//! and the article as a reader's browser renders them (issue #2).
+//! and the article as a reader's browser renders them (issue #2), and the
+//! error view's mark for data out of reach (`pufa_portal::boot` keeps the page).
 #![cfg(target_arch = "wasm32")]
 
 use chrono::DateTime;
@@ -241,4 +242,34 @@ async fn later_parts_come_a_task_after_the_page_only_out_of_sight() {
     assert_eq!(pending.get_untracked(), 0);
     page.remove();
     holder.remove();
+}
+
+#[wasm_bindgen_test]
+fn an_error_view_marks_data_out_of_reach_apart_from_wrong_data() {
+    use pufa_portal::api::AppError;
+    use pufa_portal::components::error_view::ErrorView;
+    let shown = |error: AppError| {
+        let root = mount(move || view! { <ErrorView error=error on_retry=|| ()/> });
+        let view = root
+            .query_selector(".error-view")
+            .unwrap()
+            .expect("an error view");
+        (text(&root, "h1"), view.has_attribute("data-unreachable"))
+    };
+    // Out of reach: a pre-rendered page the reader has is kept instead.
+    let offline = AppError::NotCached {
+        file: "v/1/home.json".into(),
+    };
+    assert_eq!(shown(offline), ("离线时无法打开此页".to_string(), true));
+    let failed = AppError::Network {
+        file: "v/1/home.json".into(),
+        detail: "reset".into(),
+    };
+    assert_eq!(shown(failed), ("网络连接失败".to_string(), true));
+    // Wrong or missing on the server: said, for the operator to see.
+    let missing = AppError::Status {
+        file: "v/1/home.json".into(),
+        status: 404,
+    };
+    assert_eq!(shown(missing), ("暂时无法获取数据".to_string(), false));
 }

@@ -10,6 +10,7 @@ use crate::api::AppError;
 #[component]
 pub fn ErrorView(error: AppError, on_retry: impl Fn() + 'static) -> impl IntoView {
     let update = error.needs_update();
+    let unreachable = error.unreachable();
     let act = move |_| {
         if update {
             crate::pwa::update_now();
@@ -18,7 +19,7 @@ pub fn ErrorView(error: AppError, on_retry: impl Fn() + 'static) -> impl IntoVie
         }
     };
     view! {
-        <section class="error-view" role="alert">
+        <section class="error-view" role="alert" data-unreachable=unreachable.then_some("")>
             <h1>{error.title()}</h1>
             <p>{error.reader_message()}</p>
             <button type="button" class="retry" on:click=act>

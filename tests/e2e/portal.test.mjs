@@ -293,15 +293,28 @@ test("invalid data names the file, field and line", async () => {
   );
 });
 
-test("a failed download offers a retry instead of a blank page", async () => {
+test("a failed download offers a retry instead of a blank page, and never takes a page being read away", async () => {
   const page = await h.page({ serviceWorkers: "block" });
   await page.route("**/data/v/*/site.json", (route) => route.abort("internetdisconnected"));
-  await page.goto(h.url("/"));
+  // The search page has nothing without the app: it says so, with 重试.
+  await page.goto(h.url("/search"));
   await ready(page);
   assert.equal(await page.locator("[role=alert] h1").innerText(), "网络连接失败");
   await page.unroute("**/data/v/*/site.json");
   await page.locator("button", { hasText: "重试" }).click();
-  await page.waitForSelector(".newest");
+  await page.waitForSelector("h1.channel-title:text-is('站内搜索')");
+
+  // A pre-rendered page whose app, asked for, cannot get the data: the
+  // reader keeps reading the page, not a message about the connection.
+  const reading = await h.page({ serviceWorkers: "block" });
+  await reading.route("**/data/v/*/site.json", (route) => route.abort("internetdisconnected"));
+  await reading.goto(h.url("/"));
+  await reading.evaluate(() => window.pufaStartApp());
+  // The app, its data out of reach, leaves the page where it is.
+  await reading.waitForSelector("#boot[data-prerendered][data-kept]");
+  assert.equal(await reading.locator("#app .error-view[data-unreachable]").count(), 1);
+  assert.equal(await reading.locator("#boot[data-prerendered] .newest .item-title").first().isVisible(), true);
+  assert.equal(await reading.getByRole("alert").filter({ visible: true }).count(), 0, "nothing about the connection is shown");
 
   const missing = await h.page({ serviceWorkers: "block" });
   await missing.route("**/data/v/*/home.json", (route) => route.fulfill({ status: 404, body: "not found" }));

@@ -144,6 +144,49 @@ test("a returning reader's next pages come pre-rendered from the site, and the a
   }
 });
 
+/** The text of `selector` as the page shows it, without asking for the
+ *  app (`text` waits for the app to run the page). */
+const shown = async (page, selector) => (await page.locator(selector).innerText()).trim();
+
+test("a reader who only read pages keeps them offline, and losing the connection never takes a page away", async () => {
+  const h = await start();
+  try {
+    const page = await h.page();
+    await page.goto(h.url(`/article/${SEED_ID}`));
+    await controlled(page);
+    // Read on through plain links; the app is never asked for.
+    const next = page.locator("#boot .prev-next .next a");
+    const nextTitle = (await next.innerText()).trim();
+    await next.click();
+    await page.waitForSelector(`#boot[data-prerendered] h1:text-is("${nextTitle}")`);
+    const nextUrl = page.url();
+    await page.locator("#boot .breadcrumb a", { hasText: "新洲区" }).click();
+    await page.waitForSelector("#boot[data-prerendered] h1:text-is('新洲区')");
+    assert.equal(await page.locator("#app").count(), 0, "no app so far");
+
+    // The connection goes: the app starts (to say so) but has none of this
+    // page's data; the reader keeps the list.
+    await page.context().setOffline(true);
+    await page.waitForSelector("#boot[data-prerendered][data-kept]");
+    assert.equal(await shown(page, "#boot h1"), "新洲区");
+    assert.equal(await shown(page, "#boot .notice.offline"), OFFLINE_NOTICE);
+    assert.ok((await page.locator("#boot .bulletin-list li").count()) > 0);
+
+    // Offline, the article read before, as it was read.
+    await page.goto(nextUrl);
+    await page.waitForSelector(`#boot[data-prerendered] h1:text-is("${nextTitle}")`);
+    assert.ok((await page.locator("#boot .article-body p").count()) > 0);
+    assert.equal(await shown(page, "#boot .notice.offline"), OFFLINE_NOTICE);
+    // A page never read: the worker's shell, whose app says why.
+    await page.goto(h.url(`/article/${NEVER}`));
+    assert.equal(await text(page, "[role=alert] h1"), "离线时无法打开此页");
+    await page.context().setOffline(false);
+    assert.deepEqual(page.problems.filter((p) => !/status of 504|ERR_INTERNET_DISCONNECTED/.test(p)), []);
+  } finally {
+    await h.stop();
+  }
+});
+
 test("a new deployment shows 有新版本 and activating it loads the new version", async () => {
   // Two versions of one build: v2 changes a precached asset and is
   // finished again by the same post-build step a real build runs.

@@ -18,8 +18,7 @@
 //   node scripts/blocking.mjs /article/2021-xinzhou-qiwu-zongjie 7 /tmp/before /tmp/after
 //   BASE=/pufa/ node scripts/blocking.mjs /article/2021-xinzhou-qiwu-zongjie 7 target/dist-pufa
 
-import { chromium } from "playwright-core";
-import { serve } from "./serve.mjs";
+import { openBuilds, watchMainThread } from "./builds.mjs";
 
 const [path, runsArg, ...dists] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -28,13 +27,7 @@ if (!path || !(runs > 0) || dists.length === 0) {
   process.exit(2);
 }
 
-const BASE = process.env.BASE || "/";
-const servers = await Promise.all(dists.map((d) => serve(d, 0, BASE)));
-const bases = servers.map((s) => `http://127.0.0.1:${s.address().port}${BASE.replace(/\/$/, "")}`);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox"],
-});
+const { bases, browser, close } = await openBuilds(dists);
 const results = dists.map(() => []);
 try {
   for (let run = 0; run < runs; run++) {
@@ -43,16 +36,7 @@ try {
       const page = await ctx.newPage();
       const cdp = await ctx.newCDPSession(page);
       await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
-      await page.addInitScript(() => {
-        window.__longTasks = [];
-        window.__fcp = 0;
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
-        }).observe({ type: "longtask", buffered: true });
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) if (e.name === "first-contentful-paint") window.__fcp = e.startTime;
-        }).observe({ type: "paint", buffered: true });
-      });
+      await page.addInitScript(watchMainThread);
       await page.goto(base + path);
       // The app starts when the reader asks for it (public/prefs.js): ask at
       // once, the worst case for a reader still waiting for the page.
@@ -78,8 +62,7 @@ try {
     }
   }
 } finally {
-  await browser.close();
-  for (const s of servers) s.close();
+  await close();
 }
 
 console.log(`${path}, ${runs} loads per build, CPU 4× slower`);

@@ -13,8 +13,7 @@
 //   node scripts/returning.mjs FROM TO RUNS DIST [DIST…]
 //   node scripts/returning.mjs /article/a /article/b 9 /tmp/before /tmp/after
 
-import { chromium } from "playwright-core";
-import { serve } from "./serve.mjs";
+import { openBuilds, watchMainThread } from "./builds.mjs";
 
 const [from, to, runsArg, ...dists] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -23,13 +22,7 @@ if (!from || !to || !(runs > 0) || dists.length === 0) {
   process.exit(2);
 }
 
-const BASE = process.env.BASE || "/";
-const servers = await Promise.all(dists.map((d) => serve(d, 0, BASE)));
-const bases = servers.map((s) => `http://127.0.0.1:${s.address().port}${BASE.replace(/\/$/, "")}`);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox"],
-});
+const { bases, browser, close } = await openBuilds(dists);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,20 +35,7 @@ try {
     for (const [i, base] of bases.entries()) {
       const ctx = await browser.newContext({ viewport: { width: 412, height: 823 } });
       const page = await ctx.newPage();
-      await page.addInitScript(() => {
-        window.__longTasks = [];
-        window.__fcp = 0;
-        window.__lcp = 0;
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
-        }).observe({ type: "longtask", buffered: true });
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) if (e.name === "first-contentful-paint") window.__fcp = e.startTime;
-        }).observe({ type: "paint", buffered: true });
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) window.__lcp = e.startTime;
-        }).observe({ type: "largest-contentful-paint", buffered: true });
-      });
+      await page.addInitScript(watchMainThread);
       // The first visit: the page registers the worker, whose install
       // stores the app; then the worker controls the tab.
       await page.goto(base + from);
@@ -89,8 +69,7 @@ try {
     }
   }
 } finally {
-  await browser.close();
-  for (const s of servers) s.close();
+  await close();
 }
 
 console.log(`${from} → ${to}, service worker installed, CPU 4× slower, ${runs} runs per build (median):`);

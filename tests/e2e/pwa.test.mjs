@@ -114,23 +114,33 @@ test("pages read online, and search, work offline; a page never opened says so",
   }
 });
 
+/** A reader on a tab the worker controls: the seed article, then 下一篇 and
+ *  the breadcrumb's 新洲区, plain links, each a navigation the worker
+ *  answers; every page pre-rendered. The next article's title and URL. */
+async function readOn(h, page) {
+  await page.goto(h.url(`/article/${SEED_ID}`));
+  await controlled(page);
+  const next = page.locator("#boot .prev-next .next a");
+  const nextTitle = (await next.innerText()).trim();
+  await next.click();
+  await page.waitForSelector(`#boot[data-prerendered] h1:text-is("${nextTitle}")`);
+  const nextUrl = page.url();
+  await page.locator("#boot .breadcrumb a", { hasText: "新洲区" }).click();
+  await page.waitForURL(/\/channel\/xinzhou$/);
+  await page.waitForSelector("#boot[data-prerendered] h1:text-is('新洲区')");
+  await page.waitForSelector("#boot[data-prerendered] .bulletin-list li");
+  return { nextTitle, nextUrl };
+}
+
 test("a returning reader's next pages come pre-rendered from the site, and the app still waits to be asked", async () => {
   const h = await start();
   try {
     const page = await h.page();
-    await page.goto(h.url(`/article/${SEED_ID}`));
-    await controlled(page);
-    const version = await page.locator('meta[name="pufa-version"]').getAttribute("content");
-    assert.equal(version, shellVersion(join(ROOT, "dist")), "the page names the version of its worker");
     // 下一篇 and the breadcrumb are plain links: each is a navigation the
     // worker answers, with the site's page of its own version.
-    const next = page.locator("#boot .prev-next .next a");
-    const nextTitle = (await next.innerText()).trim();
-    await next.click();
-    await page.waitForSelector(`#boot[data-prerendered] h1:text-is("${nextTitle}")`);
-    await page.locator("#boot .breadcrumb a", { hasText: "新洲区" }).click();
-    await page.waitForURL(/\/channel\/xinzhou$/);
-    await page.waitForSelector("#boot[data-prerendered] .bulletin-list li");
+    await readOn(h, page);
+    const version = await page.locator('meta[name="pufa-version"]').getAttribute("content");
+    assert.equal(version, shellVersion(join(ROOT, "dist")), "the page names the version of its worker");
     assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true, "the worker answered");
     assert.equal(await page.locator("#app").count(), 0, "no app started");
     const wasm = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /_bg\.wasm$/.test(e.name)).length);
@@ -152,16 +162,8 @@ test("a reader who only read pages keeps them offline, and losing the connection
   const h = await start();
   try {
     const page = await h.page();
-    await page.goto(h.url(`/article/${SEED_ID}`));
-    await controlled(page);
     // Read on through plain links; the app is never asked for.
-    const next = page.locator("#boot .prev-next .next a");
-    const nextTitle = (await next.innerText()).trim();
-    await next.click();
-    await page.waitForSelector(`#boot[data-prerendered] h1:text-is("${nextTitle}")`);
-    const nextUrl = page.url();
-    await page.locator("#boot .breadcrumb a", { hasText: "新洲区" }).click();
-    await page.waitForSelector("#boot[data-prerendered] h1:text-is('新洲区')");
+    const { nextTitle, nextUrl } = await readOn(h, page);
     assert.equal(await page.locator("#app").count(), 0, "no app so far");
 
     // The connection goes: the app starts (to say so) but has none of this

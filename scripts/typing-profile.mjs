@@ -13,7 +13,9 @@
 // build its shell with `data-keep-debug` and `data-wasm-opt="0"` on the
 // app's <link> in index.html (a local edit, not to commit) and copy the
 // shell files in. WORDS: comma-separated (default: six words of statute
-// text). Env: INCL=regex (inclusive time of functions whose name matches),
+// text). Env: PROFILE=0 (no profiler: the keystrokes' p50/p95 only, for
+// comparing builds; SLOWEST=n adds the n slowest with their words, TRACE=n
+// what the main thread did during the n slowest), INCL=regex (inclusive time of functions whose name matches),
 // TOP (rows, default 30).
 import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
@@ -49,26 +51,79 @@ function type(value) {
       if (records.some((r) => output.contains(r.target))) changed = true;
       if (changed && done()) {
         observer.disconnect();
+        performance.mark("keystroke-shown");
         resolve(performance.now() - t0);
       }
     });
     observer.observe(output, { subtree: true, childList: true, characterData: true });
+    performance.mark("keystroke-typed");
     const t0 = performance.now();
     input.value = value;
     input.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText", data: value.slice(-1) }));
   });
 }
 
+/** TRACE=n: for the n slowest keystrokes, the main thread's time by
+ *  event (top-level tasks' children, as Chromium's timeline names them). */
+function traced(trace, n) {
+  const events = trace.traceEvents;
+  const marks = events.filter((e) => e.name === "keystroke-typed" || e.name === "keystroke-shown").sort((a, b) => a.ts - b.ts);
+  const main = marks[0]?.tid;
+  const spans = [];
+  for (let i = 0; i + 1 < marks.length; i++) {
+    if (marks[i].name === "keystroke-typed" && marks[i + 1].name === "keystroke-shown") spans.push([marks[i].ts, marks[i + 1].ts]);
+  }
+  spans.sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
+  const tasks = events.filter((e) => e.tid === main && e.ph === "X" && e.dur);
+  for (const [from, to] of spans.slice(0, n)) {
+    const by = new Map();
+    const task = (e) => e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask";
+    const within = tasks.filter((e) => !task(e) && e.ts < to && e.ts + e.dur > from);
+    for (const e of within) {
+      const start = Math.max(e.ts, from);
+      const end = Math.min(e.ts + e.dur, to);
+      // Only events directly under a task: no double counting of nesting.
+      if (within.some((p) => p !== e && p.ts <= e.ts && p.ts + p.dur >= e.ts + e.dur && p.dur > e.dur)) continue;
+      by.set(e.name, (by.get(e.name) || 0) + (end - start));
+    }
+    const parts = [...by].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`);
+    console.log(`  ${((to - from) / 1000).toFixed(1)} ms: ${parts.join(", ")}`);
+  }
+}
+
+const slowest = [];
 async function typeAll() {
   const times = [];
   for (const word of words) {
     const chars = [...word];
-    for (let i = 1; i <= chars.length; i++) times.push(await page.evaluate(type, chars.slice(0, i).join("")));
+    for (let i = 1; i <= chars.length; i++) {
+      const prefix = chars.slice(0, i).join("");
+      const t = await page.evaluate(type, prefix);
+      times.push(t);
+      slowest.push([t, prefix]);
+    }
   }
   return times;
 }
 
 await typeAll(); // every piece and snippet fetched once
+slowest.length = 0;
+if (process.env.PROFILE === "0") {
+  const plain = [];
+  if (process.env.TRACE) await browser.startTracing(page, { categories: ["devtools.timeline", "blink.user_timing", "v8"] });
+  for (let r = 0; r < rounds; r++) plain.push(...(await typeAll()));
+  if (process.env.TRACE) traced(JSON.parse((await browser.stopTracing()).toString()), Number(process.env.TRACE));
+  plain.sort((a, b) => a - b);
+  const q = (p) => plain[Math.min(plain.length - 1, Math.floor(p * plain.length))];
+  console.log(`${plain.length} keystrokes: p50 ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms`);
+  if (process.env.SLOWEST) {
+    slowest.sort((a, b) => b[0] - a[0]);
+    console.log(`slowest: ${slowest.slice(0, Number(process.env.SLOWEST)).map(([t, w]) => `${w} ${t.toFixed(1)}`).join(", ")}`);
+  }
+  await browser.close();
+  server.close();
+  process.exit(0);
+}
 const cdp = await context.newCDPSession(page);
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 50 });

@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
 /// names another page until that page is drawn.
 #[component]
 fn AppFrame(top_bar: Memo<bool>, children: Children) -> impl IntoView {
+    crate::components::search_box::Typing::provide();
     let (page, part, drawn) = (use_busy(), use_part_busy(), use_drawn_path());
     let path = use_location().pathname;
     let busy = Signal::derive(move || {

@@ -1,8 +1,10 @@
 //! The search box in the header of every page.
 //!
-//! Typing shows results at once: each keystroke updates the URL of the
-//! search page (the first one adds a history entry, later ones replace it,
-//! so Back leaves the search in one step). `/` anywhere focuses the box.
+//! Typing shows results at once. The first keystroke on another page opens
+//! the search page (a history entry of its own, so Back leaves the search
+//! in one step); on the search page the results follow the box at once and
+//! the URL follows when typing pauses ([`Typing`]). `/` anywhere focuses
+//! the box.
 //!
 //! While typing, the archive's frequent terms that complete the last word
 //! (or that its pinyin stands for, `pf` → 普法) are offered in a list
@@ -11,31 +13,164 @@
 //! when the reader types. Suggestions, like search, are answered by the
 //! search worker (`crate::search_worker`).
 
+use std::time::Duration;
+
 use leptos::ev;
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use pufa_core::search::wire::{Answer, What};
 use pufa_core::search::SearchParams;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 use crate::paths;
 use crate::search_worker;
 use crate::state::use_edition;
 
-/// The search state in the current URL (defaults when not on /search).
-pub fn use_search_params() -> Memo<SearchParams> {
+/// The search state in the current URL.
+///
+/// The router's own URL, which a navigation changes at once (a page's
+/// `use_query_map` follows it a task later), so that every part of the
+/// app, inside the page or not, sees the URL [`Typing`] writes at the same
+/// moment. While the URL names another page, the last search state is
+/// kept: the search page being left does not search again for nothing.
+pub fn use_url_search_params() -> Memo<SearchParams> {
     let edition = use_edition();
-    let query = use_query_map();
-    Memo::new(move |_| {
+    let location = use_location();
+    Memo::new(move |last: Option<&SearchParams>| {
+        let elsewhere = location.pathname.with(|p| *p != paths::search(""));
+        if let (true, Some(last)) = (elsewhere, last) {
+            return last.clone();
+        }
         edition.with(|e| {
-            query.with(|q| {
+            location.query.with(|q| {
                 SearchParams::from_pairs(q.into_iter().map(|(k, v)| (k.as_ref(), v)), |c| {
                     e.as_ref().is_some_and(|e| e.catalog.channel(c).is_some())
                 })
             })
         })
     })
+}
+
+/// The search state the page shows: the URL's, with the words being typed
+/// on the search page that the URL does not hold yet ([`Typing`]).
+pub fn use_search_params() -> Memo<SearchParams> {
+    let url = use_url_search_params();
+    let typing = use_context::<Typing>();
+    Memo::new(move |_| match typing.and_then(|t| t.words()) {
+        Some(q) => url.with(|p| p.with_words(&q)),
+        None => url.get(),
+    })
+}
+
+/// How long typing pauses before the URL takes the words.
+const PAUSE: Duration = Duration::from_millis(300);
+
+/// Words typed on the search page that its URL does not hold yet.
+///
+/// Writing the URL on every keystroke (the router's navigation and the
+/// browser's `history.replaceState`) took more of a keystroke's time than
+/// the search itself (docs/search-benchmark.md). So on the search page the
+/// results follow the box at once, and the URL (with the page title)
+/// follows when typing pauses for [`PAUSE`], or at once when the reader
+/// does anything else: presses Enter, clicks or taps anything (a result, a
+/// page number, a link), changes a filter. The search's history entry
+/// therefore holds the words the reader saw the results of. Any other
+/// change of the URL (Back, Forward) leaves words not yet written behind.
+#[derive(Clone, Copy)]
+pub struct Typing {
+    /// The URL's query string when the words were typed, and the words.
+    pending: RwSignal<Option<(String, String)>>,
+    url: Memo<SearchParams>,
+    search: Memo<String>,
+    path: Memo<String>,
+}
+
+impl Typing {
+    /// Set up for the app (inside the router).
+    pub fn provide() {
+        let location = use_location();
+        let typing = Typing {
+            pending: RwSignal::new(None),
+            url: use_url_search_params(),
+            search: location.search,
+            path: location.pathname,
+        };
+        provide_context(typing);
+        // Capture: before the router follows a link, and before any
+        // button's own handler.
+        let Some(window) = crate::dom::window() else {
+            return;
+        };
+        let navigate = use_navigate();
+        let on_click = Closure::<dyn Fn()>::new(move || typing.flush(&navigate));
+        let _ = window.add_event_listener_with_callback_and_bool(
+            "click",
+            on_click.as_ref().unchecked_ref(),
+            true,
+        );
+        // The app's frame stays as long as the page: so does its listener.
+        on_click.forget();
+    }
+
+    /// Whether words typed when the URL's query was `on` still apply: the
+    /// URL has not changed since (Back or Forward drop them).
+    fn holds(&self, on: &str) -> bool {
+        self.path.with_untracked(|p| *p == paths::search(""))
+            && self.search.with_untracked(|s| s == on)
+    }
+
+    /// The words typed and not yet in the URL (tracked).
+    fn words(&self) -> Option<String> {
+        self.search.track();
+        self.path.track();
+        self.pending.with(|p| {
+            p.as_ref()
+                .filter(|(on, _)| self.holds(on))
+                .map(|(_, q)| q.clone())
+        })
+    }
+
+    /// Show results for `q` now; write the URL when typing pauses.
+    fn type_words(&self, q: String, navigate: impl Fn(&str, NavigateOptions) + 'static) {
+        let on = self.search.get_untracked();
+        self.pending.set(Some((on, q.clone())));
+        let typing = *self;
+        set_timeout(
+            move || {
+                // Each keystroke's timer: the words of a later one wait for
+                // their own.
+                let last = typing
+                    .pending
+                    .try_with_untracked(|p| p.as_ref().is_some_and(|(_, w)| *w == q));
+                if last == Some(true) {
+                    typing.flush(&navigate);
+                }
+            },
+            PAUSE,
+        );
+    }
+
+    /// Write the words typed into the URL now (replacing its entry).
+    pub fn flush(&self, navigate: &impl Fn(&str, NavigateOptions)) {
+        let Some((on, q)) = self.pending.get_untracked() else {
+            return;
+        };
+        if self.holds(&on) {
+            let next = self.url.with_untracked(|p| p.with_words(&q));
+            navigate(&paths::search(&next.to_query()), search_nav(true));
+        }
+        self.pending.set(None);
+    }
+
+    /// Forget words not yet written (the URL is about to say otherwise).
+    fn drop_words(&self) {
+        if self.pending.with_untracked(Option::is_some) {
+            self.pending.set(None);
+        }
+    }
 }
 
 /// Options for moving between search states: `replace` keeps history short
@@ -67,19 +202,23 @@ pub fn SearchBox() -> impl IntoView {
         }
     });
     let navigate = use_navigate();
-    let search_for = move |q: String, replace: bool| {
-        let base = if on_search_page.get_untracked() {
+    let typing = use_context::<Typing>();
+    // `now`: write the URL at once (Enter, a suggestion chosen); otherwise
+    // on the search page only when typing pauses.
+    let search_for = move |q: String, now: bool| {
+        let here = on_search_page.get_untracked();
+        match typing {
+            Some(typing) if here && !now => return typing.type_words(q, navigate.clone()),
+            Some(typing) => typing.drop_words(),
+            None => {}
+        }
+        let base = if here {
             params.get_untracked()
         } else {
             SearchParams::default()
         };
-        let next = SearchParams {
-            q,
-            page: 1,
-            exact: false,
-            ..base
-        };
-        navigate(&paths::search(&next.to_query()), search_nav(replace));
+        let next = base.with_words(&q);
+        navigate(&paths::search(&next.to_query()), search_nav(here));
     };
     // Suggestions for what is in the box; an answer for older text is
     // dropped.
@@ -119,9 +258,10 @@ pub fn SearchBox() -> impl IntoView {
                 .ok()
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false);
+            // The results are asked for first: the worker answers in turn.
             if !composing {
-                suggest_for(value.clone());
-                search_for(value, on_search_page.get_untracked());
+                search_for(value.clone(), false);
+                suggest_for(value);
             }
         }
     };
@@ -130,8 +270,8 @@ pub fn SearchBox() -> impl IntoView {
         move |ev: ev::CompositionEvent| {
             let value = event_target_value(&ev);
             text.set(value.clone());
-            suggest_for(value.clone());
-            search_for(value, on_search_page.get_untracked());
+            search_for(value.clone(), false);
+            suggest_for(value);
         }
     };
     // A suggestion replaces the last word and is searched at once.
@@ -153,7 +293,7 @@ pub fn SearchBox() -> impl IntoView {
             text.set(next.clone());
             suggestions.set(Vec::new());
             active.set(None);
-            search_for(next, on_search_page.get_untracked());
+            search_for(next, true);
         }
     };
     let open = move || suggestions.with(|s| !s.is_empty());
@@ -166,7 +306,7 @@ pub fn SearchBox() -> impl IntoView {
             .get_untracked()
             .map(|el| el.value())
             .unwrap_or_else(|| text.get_untracked());
-        search_for(q, on_search_page.get_untracked());
+        search_for(q, true);
     };
 
     // (Not when pre-rendering: there is no window to listen to.)

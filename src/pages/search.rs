@@ -28,7 +28,7 @@ use crate::components::breadcrumb::Breadcrumb;
 use crate::components::error_view::ErrorView;
 use crate::components::highlight::Highlighted;
 use crate::components::pager::PagerNav;
-use crate::components::search_box::{search_nav, use_search_params};
+use crate::components::search_box::{search_nav, use_search_params, use_url_search_params, Typing};
 use crate::paths;
 use crate::search_worker;
 use crate::state::{load_page, BusyHold, Edition, SharedEdition};
@@ -194,8 +194,11 @@ fn Search(edition: SharedEdition, about: Arc<About>) -> impl IntoView {
         Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
     };
     let site = edition.catalog.site.name.clone();
+    // The title names the words of the URL: the two change together, when
+    // typing pauses.
+    let url_params = use_url_search_params();
     let title = move || {
-        let q = params.with(|p| p.q.trim().to_string());
+        let q = url_params.with(|p| p.q.trim().to_string());
         if q.is_empty() {
             page_title("站内搜索", &site)
         } else {
@@ -538,8 +541,23 @@ fn NoResults(params: SearchParams) -> impl IntoView {
 #[component]
 fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
     let params = use_search_params();
+    // What the filters show: typing words does not touch them.
+    let filters = Memo::new(move |_| {
+        params.with(|p| SearchParams {
+            q: String::new(),
+            page: 1,
+            exact: false,
+            ..p.clone()
+        })
+    });
     let navigate = use_navigate();
+    let typing = use_context::<Typing>();
     let set = move |change: &dyn Fn(&mut SearchParams)| {
+        // The search's history entry keeps the words typed, so Back from
+        // the filtered results returns to them.
+        if let Some(typing) = typing {
+            typing.flush(&navigate);
+        }
         let mut next = params.get_untracked();
         change(&mut next);
         next.page = 1;
@@ -552,7 +570,7 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
         .map(|(depth, c)| {
             let label = format!("{}{}", "　".repeat(depth), c.name);
             let id = c.id.clone();
-            let selected = move || params.with(|p| p.channel.as_deref() == Some(id.as_str()));
+            let selected = move || filters.with(|p| p.channel.as_deref() == Some(id.as_str()));
             view! { <option value=c.id.clone() selected=selected>{label}</option> }
         })
         .collect_view();
@@ -564,20 +582,20 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
     let year_options = years
         .into_iter()
         .map(|y| {
-            let selected = move || params.with(|p| year_of(p) == Some(y));
+            let selected = move || filters.with(|p| year_of(p) == Some(y));
             view! { <option value=y.to_string() selected=selected>{format!("{y}年")}</option> }
         })
         .collect_view();
     let sort_options = Sort::ALL
         .into_iter()
         .map(|s| {
-            let selected = move || params.with(|p| p.sort == s);
+            let selected = move || filters.with(|p| p.sort == s);
             view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
         })
         .collect_view();
     let date_value = move |which: bool| {
         move || {
-            params.with(|p| {
+            filters.with(|p| {
                 let d = if which { p.from } else { p.to };
                 d.map(pufa_core::date::iso_day).unwrap_or_default()
             })
@@ -636,14 +654,14 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
             <label>
                 <span>"栏目"</span>
                 <select name="channel" on:change=on_channel>
-                    <option value="" selected=move || params.with(|p| p.channel.is_none())>"全部栏目"</option>
+                    <option value="" selected=move || filters.with(|p| p.channel.is_none())>"全部栏目"</option>
                     {channel_options}
                 </select>
             </label>
             <label>
                 <span>"年份"</span>
                 <select name="year" on:change=on_year>
-                    <option value="" selected=move || params.with(|p| year_of(p).is_none())>"全部年份"</option>
+                    <option value="" selected=move || filters.with(|p| year_of(p).is_none())>"全部年份"</option>
                     {year_options}
                 </select>
             </label>

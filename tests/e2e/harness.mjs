@@ -109,6 +109,7 @@ export async function watchReady(page) {
       if (main?.getAttribute("aria-busy") !== "false") return;
       window.readyOver.push({
         url: location.pathname + location.search,
+        words: document.getElementById("site-search-input")?.value ?? "",
         crumbs: main.querySelector(".breadcrumb")?.innerText ?? "",
         results: main.querySelector(".search-output")?.innerText ?? "",
         text: main.innerText,

@@ -98,12 +98,61 @@ test("a Chinese input method's pinyin is not searched until it commits", async (
   await cdp.send("Input.imeSetComposition", { text: "pu", selectionStart: 2, selectionEnd: 2 });
   await cdp.send("Input.imeSetComposition", { text: "pufa", selectionStart: 4, selectionEnd: 4 });
   assert.equal(await page.inputValue("#site-search-input"), "pufa");
+  // Searched, "pufa" would show results read as pinyin (已按拼音…).
+  await ready(page);
+  assert.match(await page.locator(".search-output").innerText(), /请在上方搜索框输入/, "no search for pinyin");
   assert.equal(new URL(page.url()).searchParams.get("q"), null, "no search for pinyin");
   await cdp.send("Input.insertText", { text: "普法" });
   await page.waitForURL((url) => url.searchParams.get("q") === "普法");
   await ready(page);
   assert.equal(await page.inputValue("#site-search-input"), "普法");
   await page.waitForSelector(".search-results");
+});
+
+test("results follow each keystroke; the words typed are in the URL before the reader leaves", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=普法"));
+  await ready(page);
+  const before = await count(page);
+  await page.focus("#site-search-input");
+  await page.keyboard.type(" 宣传");
+  // The results of both words show, whenever the URL takes them.
+  await page.waitForFunction((n) => {
+    const c = document.querySelector(".search-output .result-count");
+    const m = c && /找到 (\d+) 条/.exec(c.textContent);
+    return m && Number(m[1]) < n && document.querySelector('main[aria-busy="false"]');
+  }, before);
+  const narrowed = await count(page);
+  // Clicked at once, before typing has paused long enough: the search's
+  // history entry still gets both words, so Back shows these results.
+  const first = (await titles(page))[0];
+  await page.locator(".search-results .result-title").first().click();
+  await page.waitForURL((url) => url.pathname.startsWith("/article/"));
+  await ready(page);
+  assert.equal(await text(page, "h1"), first);
+  await page.goBack();
+  await page.waitForURL((url) => url.pathname === "/search");
+  assert.equal(new URL(page.url()).searchParams.get("q"), "普法 宣传");
+  await ready(page);
+  assert.equal(await page.inputValue("#site-search-input"), "普法 宣传");
+  assert.equal(await count(page), narrowed);
+  assert.equal(await page.title(), "搜索：普法 宣传 - 新洲区普法网");
+  // A filter changed right after typing: Back returns to the words typed.
+  await page.focus("#site-search-input");
+  await page.keyboard.press("End");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Backspace");
+  await page.selectOption('select[name="sort"]', "newest");
+  await page.waitForURL((url) => url.searchParams.get("sort") === "newest");
+  assert.equal(new URL(page.url()).searchParams.get("q"), "普法");
+  await ready(page);
+  await page.goBack();
+  await page.waitForURL((url) => !url.searchParams.has("sort"));
+  assert.equal(new URL(page.url()).searchParams.get("q"), "普法");
+  await ready(page);
+  assert.equal(await count(page), before);
+  assert.deepEqual(page.problems, []);
 });
 
 test("channel and year filters narrow the results and live in the URL", async () => {
@@ -176,7 +225,7 @@ test("filters without words browse the archive, with page numbers", async () => 
   assert.equal(await text(page, ".pager [aria-current=page]"), "2");
 });
 
-test("the search page says it is ready only over the results for its URL", async () => {
+test("the search page says it is ready only over the results for its URL and its box", async () => {
   const page = await h.page();
   await watchReady(page);
   for (const query of ["普法", "民法典", "普法&channel=xinzhou&sort=newest"]) {
@@ -188,7 +237,8 @@ test("the search page says it is ready only over the results for its URL", async
     for (const s of states) assert.match(s.results, /^找到 \d+ 条结果/, `${query}: ${JSON.stringify(s).slice(0, 300)}`);
   }
   // Typing new words: each time it is ready again, it shows an answer, the
-  // last one for the words now in the URL.
+  // last one for the words now in the box (the URL takes them when typing
+  // pauses, and then nothing is searched again).
   await page.fill("#site-search-input", "民法典");
   await page.waitForURL((url) => url.searchParams.get("q") === "民法典");
   await ready(page);
@@ -196,8 +246,9 @@ test("the search page says it is ready only over the results for its URL", async
   assert.ok(typed.length >= 1);
   for (const s of typed) assert.doesNotMatch(s.results, /正在搜索/, JSON.stringify(s).slice(0, 300));
   const last = typed.at(-1);
-  assert.equal(new URLSearchParams(last.url.split("?")[1]).get("q"), "民法典");
+  assert.equal(last.words, "民法典");
   assert.equal(last.results.match(/^找到 \d+ 条结果/)?.[0], (await text(page, ".result-count")).trim());
+  assert.match(await text(page, ".search-results"), /民法典/);
   assert.deepEqual(page.problems, []);
 });
 

@@ -171,6 +171,18 @@ impl SearchParams {
         p
     }
 
+    /// This state with new words typed: as a URL holding them would read
+    /// back (trimmed, at most [`MAX_QUERY_CHARS`]), on the first page, not
+    /// exact (new words start a new search; the filters stay).
+    pub fn with_words(&self, q: &str) -> SearchParams {
+        SearchParams {
+            q: q.trim().chars().take(MAX_QUERY_CHARS).collect(),
+            page: 1,
+            exact: false,
+            ..self.clone()
+        }
+    }
+
     /// True when nothing narrows the search: no words, no filters.
     pub fn is_empty(&self) -> bool {
         self.q.trim().is_empty()
@@ -401,6 +413,20 @@ mod tests {
         assert_eq!(
             params(&format!("q={long}")).q.chars().count(),
             MAX_QUERY_CHARS
+        );
+    }
+
+    #[test]
+    fn typed_words_read_as_the_url_that_holds_them_would() {
+        let on_page_3 = params("q=普法&channel=xinzhou&sort=newest&page=3&exact=1");
+        let typed = on_page_3.with_words("  民法典 宣传 ");
+        // The filters and the sort stay; a new search starts on page 1,
+        // with the forgiving reading on again.
+        assert_eq!(typed, params("q=民法典 宣传 &channel=xinzhou&sort=newest"));
+        let long = "法".repeat(1000);
+        assert_eq!(
+            on_page_3.with_words(&long),
+            params(&format!("q={long}&channel=xinzhou&sort=newest"))
         );
     }
 }

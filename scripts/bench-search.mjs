@@ -44,7 +44,8 @@
 //              10 article files; Pagefind: `.data()` of the first 10).
 //   warm       in the page of the last cold query, WARM queries typed one
 //              character per input event, the next one once the results of
-//              the last are shown: input → results shown, each keystroke
+//              the last are shown and drawn (two animation frames):
+//              input → results shown, each keystroke
 //              (pieces not yet fetched are fetched: localhost network
 //              included). "retype": the same queries typed again, every
 //              piece already in memory.
@@ -512,6 +513,9 @@ async function oursTyping(ctx, queries, expected) {
     const chars = [...q];
     for (let i = 1; i <= chars.length; i++) {
       const prefix = chars.slice(0, i).join("");
+      // The last results drawn on screen first (two animation frames), as
+      // between a reader's keystrokes.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const t = await page.evaluate(ourType, prefix);
       if (t.shown == null) problems.push(`typing ${q}: results of ${prefix} never shown`);
       else {

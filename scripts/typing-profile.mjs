@@ -15,7 +15,8 @@
 // shell files in. WORDS: comma-separated (default: six words of statute
 // text). Env: PROFILE=0 (no profiler: the keystrokes' p50/p95 only, for
 // comparing builds; SLOWEST=n adds the n slowest with their words, TRACE=n
-// what the main thread did during the n slowest), INCL=regex (inclusive time of functions whose name matches),
+// what the main thread did during the n slowest; SETTLE=1 lets the page
+// draw the last results before the next keystroke), INCL=regex (inclusive time of functions whose name matches),
 // TOP (rows, default 30).
 import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
@@ -98,6 +99,10 @@ async function typeAll() {
     const chars = [...word];
     for (let i = 1; i <= chars.length; i++) {
       const prefix = chars.slice(0, i).join("");
+      // SETTLE=1: the last keystroke's results drawn on screen first (two
+      // animation frames), as between a reader's keystrokes, so a keystroke
+      // does not pay for rendering the one before.
+      if (process.env.SETTLE) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const t = await page.evaluate(type, prefix);
       times.push(t);
       slowest.push([t, prefix]);

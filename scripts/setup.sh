@@ -73,5 +73,17 @@ mkdir -p target
 # --- Crates for the app and the tests, so Trunk's offline build finds them.
 cargo fetch --locked --target wasm32-unknown-unknown >/dev/null 2>&1 || cargo fetch --locked --target wasm32-unknown-unknown
 cargo fetch --locked >/dev/null
+# The lean release wasm compiles the standard library with the app
+# (scripts/env.sh): Trunk's offline cargo then resolves the standard
+# library's own workspace, whose lock file names crates (moto-rt, dlmalloc,
+# …) that no project crate needs. Without them in the cache, `trunk build`
+# fails on a fresh machine with "no matching package named `moto-rt`".
+STD_LIBRARY="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+# Its manifest uses unstable cargo features, hence RUSTC_BOOTSTRAP (for this
+# fetch only, as for the build).
+if [ -f "$STD_LIBRARY/Cargo.lock" ]; then
+  RUSTC_BOOTSTRAP=1 cargo fetch --locked --manifest-path "$STD_LIBRARY/Cargo.toml" >/dev/null 2>&1 ||
+    RUSTC_BOOTSTRAP=1 cargo fetch --locked --manifest-path "$STD_LIBRARY/Cargo.toml"
+fi
 
 say "ready: trunk $(trunk --version | cut -d' ' -f2), wasm-bindgen $WBG_VERSION, $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1)"

@@ -298,6 +298,47 @@ test("quoted phrases and Latin words", async () => {
   assert.ok((await titles(page)).some((t) => t.includes("APP")));
 });
 
+test("a phrase in 「」 is the words in that order, as with \"\"", async () => {
+  // Four fixture bulletins hold 各街道、区直单位; eight hold both words.
+  const page = await h.page();
+  const search = async (q) => {
+    await page.goto(h.url("/search?q=" + encodeURIComponent(q)));
+    return { count: await count(page), titles: (await titles(page)).sort() };
+  };
+  const corner = await search("「街道、区直」");
+  const ascii = await search('"街道、区直"');
+  const apart = await search("街道 区直");
+  assert.equal(corner.count, 4);
+  assert.deepEqual(corner, ascii);
+  assert.equal(apart.count, 8);
+  for (const t of corner.titles) assert.ok(apart.titles.includes(t), `${t} is also found without quotes`);
+  // Each snippet marks the phrase as written in the article.
+  await search("「街道、区直」");
+  await page.waitForFunction(() => {
+    const all = [...document.querySelectorAll(".result-snippet")];
+    return all.length > 0 && all.every((s) => s.querySelector("mark"));
+  });
+  const snippets = await page.locator(".result-snippet").allInnerTexts();
+  assert.equal(snippets.length, 4);
+  for (const s of snippets) assert.match(s, /街道、区直/);
+  assert.deepEqual(page.problems, []);
+});
+
+test("traditional characters find the simplified text, marked as the article writes it", async () => {
+  const page = await h.page();
+  await page.goto(h.url("/search?q=" + encodeURIComponent("法规")));
+  const simplified = { count: await count(page), titles: await titles(page) };
+  assert.ok(simplified.count >= 10, `法规 is in ${simplified.count} fixture bulletins`);
+  await page.goto(h.url("/search?q=" + encodeURIComponent("法規")));
+  assert.equal(await count(page), simplified.count);
+  assert.deepEqual(await titles(page), simplified.titles);
+  assert.equal(await page.locator("#site-search-input").inputValue(), "法規");
+  const marks = await page.locator(".search-results mark").allInnerTexts();
+  assert.ok(marks.length > 0);
+  for (const m of marks) assert.equal(m, "法规");
+  assert.deepEqual(page.problems, []);
+});
+
 test("Back from a result shows the list with its snippets at once, without making them again", async () => {
   const page = await h.page();
   await watchReady(page);

@@ -22,12 +22,11 @@ use crate::state::{load_page, SharedEdition};
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
-    let data = LocalResource::new(move || {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
-        load_page(move |edition| async move { api::article(&edition, &id).await })
-    });
     show_page(
-        data,
+        move || {
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            load_page(move |edition| async move { api::article(&edition, &id).await })
+        },
         |edition, file| view! { <Article edition=edition file=file/> },
     )
 }

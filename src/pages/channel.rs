@@ -21,7 +21,7 @@ use crate::state::{load_page, SharedEdition};
 #[component]
 pub fn ChannelPage() -> impl IntoView {
     let params = use_params_map();
-    let data = LocalResource::new(move || {
+    let source = move || {
         let (id, page) = params.with(|p| (p.get("id").unwrap_or_default(), p.get("page")));
         let page = match page.as_deref().map(str::parse::<usize>) {
             None => Some(1),
@@ -36,9 +36,9 @@ pub fn ChannelPage() -> impl IntoView {
                 _ => Ok(None),
             }
         })
-    });
+    };
     show_page(
-        data,
+        source,
         |edition, list| view! { <ChannelList edition=edition list=list/> },
     )
 }

@@ -13,9 +13,8 @@ use crate::state::{load_page, SharedEdition};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = LocalResource::new(|| load_page(|edition| async move { api::home(&edition).await }));
     show_page(
-        data,
+        || load_page(|edition| async move { api::home(&edition).await }),
         |edition, home| view! { <Home edition=edition home=home/> },
     )
 }

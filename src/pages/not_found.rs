@@ -14,8 +14,10 @@ use crate::state::{load_page, SharedEdition};
 /// The route for URLs the app does not know.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    let data = LocalResource::new(|| load_page(|_| async { Ok(None::<()>) }));
-    show_page(data, |edition, ()| view! { <NotFound edition=edition/> })
+    show_page(
+        || load_page(|_| async { Ok(None::<()>) }),
+        |edition, ()| view! { <NotFound edition=edition/> },
+    )
 }
 
 #[component]

@@ -106,11 +106,8 @@ async fn about(edition: &Edition) -> Result<Arc<About>, AppError> {
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let data = LocalResource::new(move || {
-        load_page(move |edition| async move { about(&edition).await.map(Some) })
-    });
     show_page(
-        data,
+        move || load_page(move |edition| async move { about(&edition).await.map(Some) }),
         |edition, about| view! { <Search edition=edition about=about/> },
     )
 }

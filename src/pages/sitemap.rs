@@ -14,8 +14,10 @@ use crate::state::{load_page, SharedEdition};
 
 #[component]
 pub fn SitemapPage() -> impl IntoView {
-    let data = LocalResource::new(|| load_page(|_| async { Ok(Some(())) }));
-    show_page(data, |edition, ()| view! { <Sitemap edition=edition/> })
+    show_page(
+        || load_page(|_| async { Ok(Some(())) }),
+        |edition, ()| view! { <Sitemap edition=edition/> },
+    )
 }
 
 /// The channels below `id` (or the top level), each with its own below it.

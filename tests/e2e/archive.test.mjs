@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deploy, ready, ROOT, start } from "./harness.mjs";
+import { deploy, ready, resultCount as count, ROOT, start } from "./harness.mjs";
 
 const N = 10000;
 const FIRST_YEAR = 1990;
@@ -79,7 +79,6 @@ async function search(query) {
   return { page, fetched };
 }
 
-const count = async (page) => Number((await page.locator(".result-count").first().innerText()).match(/\d+/)[0]);
 const years = async (page) =>
   (await page.locator(".search-results time").evaluateAll((ts) => ts.map((t) => t.getAttribute("datetime")))).map(
     (d) => Number(d.slice(0, 4)),

@@ -129,6 +129,12 @@ export async function text(page, selector) {
   return page.locator(selector).first().innerText();
 }
 
+/** The number of results the search page says it found (找到 N 条结果,
+ *  共 N 篇文章), once the page has finished loading. */
+export async function resultCount(page) {
+  return Number((await text(page, ".result-count")).match(/\d+/)[0]);
+}
+
 /** Wait until a service worker controls the page. */
 export async function controlled(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);

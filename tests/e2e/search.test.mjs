@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readdirSync, readFileSync } from "node:fs";
-import { controlled, ready, readyStates, ROOT, SEED_TITLE, SHOTS, start, text, watchReady } from "./harness.mjs";
+import { controlled, ready, readyStates, resultCount as count, ROOT, SEED_TITLE, SHOTS, start, text, watchReady } from "./harness.mjs";
 
 let h;
 before(async () => {
@@ -31,7 +31,6 @@ function fixtureTexts() {
   return texts;
 }
 
-const count = async (page) => Number((await text(page, ".result-count")).match(/\d+/)[0]);
 const titles = (page) => page.locator(".search-results .result-title").allInnerTexts();
 
 test("typing 普法 in the header finds the seed bulletin with 普法 highlighted", async () => {

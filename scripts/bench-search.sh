@@ -8,8 +8,9 @@
 # Usage: scripts/bench-search.sh [sizes...]     (default: 10000 100000)
 #   env SEED (default 42), QUERIES (default 50), MAX_ENUM (default 200),
 #   WARM (default 12), PORT_OURS / PORT_PAGEFIND (default: free ones),
-#   PAGEFIND=0 (ours only: Pagefind 1.6 took 5 GiB of RSS at 10k bulletins,
-#   so at 100k check the machine's memory first),
+#   PAGEFIND=0 (ours only), PAGEFIND_MAX_MIB (default 80% of the memory:
+#   Pagefind 1.6 took 5 GiB of RSS at 10k bulletins; past the cap it is
+#   stopped, reported, and ours is measured alone),
 #   BENCH_VERBOSE=1 (a line per query), REUSE=1 (skip both builds when
 #   target/bench/search-N/build.json exists: browser part only), SHELL_DIST (default
 #   /work/target-bench/dist, see below), PUFA (default
@@ -100,6 +101,30 @@ start_server() { # DIR PORT LOG → pid in $server
   return 1
 }
 
+# Runs a command under /usr/bin/time -v in a session of its own, and stops
+# the whole session if its processes' RSS passes CAP_MIB (polled every
+# second): Pagefind's RSS grows with the archive (5 GiB at 10,000 pages).
+# Sets capped (empty, or 1), capped_after (s) and capped_kb.
+run_capped() { # CAP_MIB TIME_FILE LOG cmd...
+  local cap_kb=$(($1 * 1024)) time_file=$2 log=$3 start=$SECONDS rss pid
+  shift 3
+  capped= capped_after= capped_kb=
+  setsid /usr/bin/time -v -o "$time_file" "$@" >"$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    rss=$(ps -o rss= -s "$pid" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+    if [ "$rss" -gt "$cap_kb" ]; then
+      capped=1 capped_after=$((SECONDS - start)) capped_kb=$rss
+      kill -- -"$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 1
+  done
+  wait "$pid"
+}
+# Default cap: 80% of the machine's memory.
+PAGEFIND_MAX_MIB="${PAGEFIND_MAX_MIB:-$(awk '/^MemTotal:/ { printf "%d", $2 * 0.8 / 1024 }' /proc/meminfo)}"
+
 servers=()
 cleanup() { for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; servers=(); }
 trap cleanup EXIT
@@ -114,6 +139,7 @@ for N in "${SIZES[@]}"; do
     node scripts/gen-content.mjs "$N" "$SEED" "$CONTENT" 2>"$BENCH/gen-$N.log" || { cat "$BENCH/gen-$N.log" >&2; exit 1; }
   fi
 
+  pf_failed=
   if [ -n "${REUSE:-}" ] && [ -f "$OUT/build.json" ]; then
     echo "REUSE: the builds of an earlier run in $OUT (figures from then)"
     pf_dir="$OUT/pagefind-site/pagefind"
@@ -143,16 +169,25 @@ for N in "${SIZES[@]}"; do
     printf '\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:00\n\tMaximum resident set size (kbytes): 0\n' >"$OUT/time-pagefind.txt"
   else
   node scripts/bench-search.mjs site "$CONTENT" "$OUT/pagefind-site"
-  if ! /usr/bin/time -v -o "$OUT/time-pagefind.txt" "$PAGEFIND_BIN" --site "$OUT/pagefind-site" >"$OUT/build-pagefind.log" 2>&1; then
-    echo "pagefind failed; last lines of $OUT/build-pagefind.log:" >&2
-    tail -20 "$OUT/build-pagefind.log" >&2
-    continue
-  fi
+  if ! run_capped "$PAGEFIND_MAX_MIB" "$OUT/time-pagefind.txt" "$OUT/build-pagefind.log" "$PAGEFIND_BIN" --site "$OUT/pagefind-site"; then
+    if [ -n "$capped" ]; then
+      printf 'pagefind: stopped after %ss at %s MiB of RSS (PAGEFIND_MAX_MIB=%s), its index unfinished: ours measured alone\n' \
+        "$capped_after" "$((capped_kb / 1024))" "$PAGEFIND_MAX_MIB"
+    else
+      echo "pagefind failed; last lines of $OUT/build-pagefind.log (ours measured alone):" >&2
+      tail -20 "$OUT/build-pagefind.log" >&2
+    fi
+    pf_failed=1
+    rm -rf "$pf_dir"
+    mkdir -p "$pf_dir"
+    printf '\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:00\n\tMaximum resident set size (kbytes): 0\n' >"$OUT/time-pagefind.txt"
+  else
   printf 'pagefind: %.1fs, max RSS %.0f MiB; index %s files, %.1f MB (du %.1f MB)\n' \
     "$(wall_of "$OUT/time-pagefind.txt")" "$(awk -v k="$(rss_of "$OUT/time-pagefind.txt")" 'BEGIN { print k / 1024 }')" \
     "$(files_of "$pf_dir")" "$(awk -v b="$(bytes_of "$pf_dir")" 'BEGIN { print b / 1048576 }')" \
     "$(awk -v k="$(du_kb "$pf_dir")" 'BEGIN { print k / 1024 }')"
   grep -iE 'language|indexed|warn' "$OUT/build-pagefind.log" | sed 's/^/  pagefind: /' | head -8 || true
+  fi
   fi
 
   cat >"$OUT/build.json" <<EOF
@@ -168,7 +203,9 @@ EOF
   port_pf="${PORT_PAGEFIND:-$(free_port)}"
   start_server "$OUT/pagefind-site" "$port_pf" "$OUT/serve-pagefind.log"
   servers+=("$server")
-  BENCH_JSON="$OUT/results.json" node scripts/bench-search.mjs run "$CONTENT" "http://127.0.0.1:$port_ours" "http://127.0.0.1:$port_pf" "$pf_dir" "$OUT/build.json" ||
+  pf_env=()
+  if [ -n "$pf_failed" ] || { [ -n "${REUSE:-}" ] && [ ! -f "$pf_dir/pagefind.js" ]; }; then pf_env=(PAGEFIND=0); fi
+  env "${pf_env[@]}" BENCH_JSON="$OUT/results.json" node scripts/bench-search.mjs run "$CONTENT" "http://127.0.0.1:$port_ours" "http://127.0.0.1:$port_pf" "$pf_dir" "$OUT/build.json" ||
     echo "browser part failed for $N" >&2
   cleanup
 done

@@ -102,7 +102,10 @@ cargo build --release --locked -p pufa-counter
 # 2026-12-03: 283,351 -> 277,475 B: every page's data goes through one
 # compiled resource (pages::show_page over Arc<dyn Any>), -5.9 kB
 # (docs/size.md). Room for noise kept at about 0.8 kB.
-scripts/size.sh dist --budget 278300
+# 2026-12-03: 277,475 -> 278,605 B: on a phone the search filters start
+# folded under a line naming those in force, so the results come first
+# (+1.1 kB). Why 150 kB is out of reach: docs/size.md.
+scripts/size.sh dist --budget 279400
 
 step "end-to-end journeys (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/

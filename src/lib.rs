@@ -5,6 +5,10 @@
 //! model, validation, breadcrumbs, dates, paging) is in the `pufa-core`
 //! crate; this crate fetches, routes and renders.
 
+// The pre-renderer (the `ssr` build, where components keep their view
+// types) nests the search page's views deeper than the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod boot;

@@ -571,15 +571,10 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
             view! { <option value=c.id.clone() selected=selected>{label}</option> }
         })
         .collect_view();
-    let year_of = move |p: &SearchParams| -> Option<i32> {
-        let y = chrono::Datelike::year(&p.from?);
-        (p.from == parse_bound(&y.to_string(), false) && p.to == parse_bound(&y.to_string(), true))
-            .then_some(y)
-    };
     let year_options = years
         .into_iter()
         .map(|y| {
-            let selected = move || filters.with(|p| year_of(p) == Some(y));
+            let selected = move || filters.with(|p| p.year() == Some(y));
             view! { <option value=y.to_string() selected=selected>{format!("{y}年")}</option> }
         })
         .collect_view();
@@ -646,7 +641,29 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
         })
     };
 
+    // What narrows the results, named in the summary line, so a reader
+    // who sees the filters folded away still knows the list is filtered.
+    let in_force = move || {
+        let labels =
+            filters.with(|p| p.filter_labels(|id| edition.catalog.channel_name(id).to_string()));
+        if labels.is_empty() {
+            String::new()
+        } else {
+            format!("：{}", labels.join("、"))
+        }
+    };
+    // On a phone the filters would push the results below the first
+    // screen: they start folded there, and open on a wider screen.
+    let wide = crate::dom::window()
+        .and_then(|w| w.match_media("(min-width: 40em)").ok().flatten())
+        .is_none_or(|m| m.matches());
+
     view! {
+        <details class="search-filters-box" open=wide>
+        <summary class="search-filters-summary">
+            "筛选和排序"
+            <span class="filters-in-force">{in_force}</span>
+        </summary>
         <form class="search-filters" aria-label="筛选和排序" on:submit=|ev| ev.prevent_default()>
             <label>
                 <span>"栏目"</span>
@@ -658,7 +675,7 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
             <label>
                 <span>"年份"</span>
                 <select name="year" on:change=on_year>
-                    <option value="" selected=move || filters.with(|p| year_of(p).is_none())>"全部年份"</option>
+                    <option value="" selected=move || filters.with(|p| p.year().is_none())>"全部年份"</option>
                     {year_options}
                 </select>
             </label>
@@ -676,5 +693,6 @@ fn SearchFilters(edition: SharedEdition, years: Vec<i32>) -> impl IntoView {
             </label>
             <a class="clear-filters" href=clear_href>"清除筛选"</a>
         </form>
+        </details>
     }
 }

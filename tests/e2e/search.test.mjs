@@ -175,6 +175,7 @@ test("channel and year filters narrow the results and live in the URL", async ()
   for (const d of await page.locator(".result time").allInnerTexts()) assert.match(d, /^2021-/);
   const narrowed = await titles(page);
   assert.ok(narrowed.includes(SEED_TITLE));
+  assert.equal(await text(page, ".search-filters-summary"), "筛选和排序：新洲区、2021年");
 
   // Reload: same results, same filter controls.
   await page.reload();
@@ -195,6 +196,39 @@ test("channel and year filters narrow the results and live in the URL", async ()
   await page.waitForURL((url) => url.searchParams.has("from"));
   await ready(page);
   assert.deepEqual(await titles(page), narrowed);
+  assert.deepEqual(page.problems, []);
+});
+
+test("on a phone the filters start folded under a line naming those in force, and the results show at once", async () => {
+  const page = await h.page({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await page.goto(h.url("/search?q=普法"));
+  await ready(page);
+  assert.equal(await page.locator("select[name=channel]").isVisible(), false);
+  assert.equal(await text(page, ".search-filters-summary"), "筛选和排序");
+  // The count and the first result's title are on the first screen
+  // (unfolded, the filters pushed them about 290 px further down).
+  const first = await page.locator(".search-results .result-title").first().boundingBox();
+  assert.ok(first.y + first.height <= 740, `the first title ends at ${first.y + first.height}px`);
+
+  await page.locator(".search-filters-summary").tap();
+  await page.selectOption("select[name=channel]", "xinzhou");
+  await page.waitForURL((url) => url.searchParams.get("channel") === "xinzhou");
+  await ready(page);
+  // Still open after the change: the reader is not made to open it again.
+  assert.equal(await page.locator("select[name=sort]").isVisible(), true);
+  await page.selectOption("select[name=sort]", "newest");
+  await page.waitForURL((url) => url.searchParams.get("sort") === "newest");
+  await ready(page);
+  assert.equal(await text(page, ".search-filters-summary"), "筛选和排序：新洲区、最新发布");
+
+  // A shared link with filters opens folded, and says what narrows it.
+  await page.goto(h.url("/search?q=普法&from=2021-03-01&to=2021-06-30"));
+  await ready(page);
+  assert.equal(await page.locator("select[name=channel]").isVisible(), false);
+  assert.equal(await text(page, ".search-filters-summary"), "筛选和排序：2021年3月1日至2021年6月30日");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the search page is ${width}px wide`);
+  await page.screenshot({ path: join(SHOTS, "phone-search.png") });
   assert.deepEqual(page.problems, []);
 });
 

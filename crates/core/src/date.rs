@@ -27,6 +27,11 @@ pub fn today_label(now: DateTime<Utc>) -> String {
     )
 }
 
+/// A day as a reader says it: `2021年3月1日`.
+pub fn chinese_day(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 pub fn weekday_name(day: Weekday) -> &'static str {
     match day {
         Weekday::Mon => "星期一",

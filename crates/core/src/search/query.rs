@@ -219,6 +219,40 @@ impl SearchParams {
         parts.join("&")
     }
 
+    /// The year the date filter is, when it is one whole year (the 年份
+    /// filter): from 1 January to 31 December of it.
+    pub fn year(&self) -> Option<i32> {
+        let (from, to) = (self.from?, self.to?);
+        let y = chrono::Datelike::year(&from);
+        (Some(from) == NaiveDate::from_ymd_opt(y, 1, 1)
+            && Some(to) == NaiveDate::from_ymd_opt(y, 12, 31))
+        .then_some(y)
+    }
+
+    /// The filters and sort in force, in words, in the order the filter
+    /// form shows them: a channel's name, `2022年` for a whole year, else the
+    /// date range (`2021年3月1日至2021年6月30日`), and the sort when it is not the default. Empty when
+    /// nothing narrows or reorders the results (words are not filters).
+    pub fn filter_labels(&self, channel_name: impl Fn(&str) -> String) -> Vec<String> {
+        let mut labels = Vec::new();
+        if let Some(c) = &self.channel {
+            labels.push(channel_name(c));
+        }
+        let whole_year = self.year();
+        let day = crate::date::chinese_day;
+        match (whole_year, self.from, self.to) {
+            (Some(y), _, _) => labels.push(format!("{y}年")),
+            (None, Some(f), Some(t)) => labels.push(format!("{}至{}", day(f), day(t))),
+            (None, Some(f), None) => labels.push(format!("{}以后", day(f))),
+            (None, None, Some(t)) => labels.push(format!("{}以前", day(t))),
+            (None, None, None) => {}
+        }
+        if self.sort != Sort::Relevance {
+            labels.push(self.sort.label().to_string());
+        }
+        labels
+    }
+
     /// The same state on another page.
     pub fn with_page(&self, page: usize) -> SearchParams {
         SearchParams {
@@ -289,6 +323,42 @@ mod tests {
 
     fn t(s: &str, phrase: bool) -> (String, bool) {
         (s.to_string(), phrase)
+    }
+
+    #[test]
+    fn filter_labels_name_what_narrows_the_results() {
+        let read = |q: &str| {
+            SearchParams::from_pairs(q.split('&').filter_map(|kv| kv.split_once('=')), |_| true)
+        };
+        let name = |id: &str| {
+            if id == "fagui" {
+                "法律法规".to_string()
+            } else {
+                id.to_string()
+            }
+        };
+        assert!(read("q=民法典&page=3").filter_labels(name).is_empty());
+        assert_eq!(
+            read("channel=fagui&from=2022&to=2022&sort=newest").filter_labels(name),
+            ["法律法规", "2022年", "最新发布"]
+        );
+        assert_eq!(
+            read("from=2021-03-05&to=2022-01").filter_labels(name),
+            ["2021年3月5日至2022年1月31日"]
+        );
+        assert_eq!(
+            read("from=2021-03").filter_labels(name),
+            ["2021年3月1日以后"]
+        );
+        assert_eq!(
+            read("to=2021&sort=views").filter_labels(name),
+            ["2021年12月31日以前", "浏览最多"]
+        );
+        // Two whole years are a range, not a year.
+        assert_eq!(
+            read("from=2021&to=2022").filter_labels(name),
+            ["2021年1月1日至2022年12月31日"]
+        );
     }
 
     #[test]

@@ -4,25 +4,43 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use pufa_cli::content::{self, Problem};
 use pufa_cli::{build, convert, import, links, new};
+
+/// The help in Chinese, as the office staff who run `pufa` read it: clap's
+/// own headings (Usage, Commands, Options) and its -h/-V lines replaced.
+const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 #[derive(Parser)]
 #[command(
     name = "pufa",
     version,
-    about = "普法动态内容工具：检查、编译、新建、导入文章"
+    about = "普法动态内容工具：检查、编译、新建、导入文章",
+    after_help = "每个命令的说明：pufa 命令 --help（例如 pufa import --help）。文档：docs/content.md、docs/import.md。",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "选项",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(clap::Args)]
 struct ContentArg {
-    /// Content folder (site.toml, bulletins/, media/). Default: $PUFA_CONTENT, else ./content
-    #[arg(long, value_name = "DIR")]
+    /// 内容文件夹（site.toml、bulletins/、media/）。默认：环境变量 PUFA_CONTENT，否则 ./content
+    #[arg(long, value_name = "文件夹")]
     content: Option<PathBuf>,
 }
 
@@ -35,72 +53,77 @@ impl ContentArg {
     }
 }
 
+// Each command's help is in Chinese too (`help_template` and the headings
+// are set per command: clap does not pass them down).
 #[derive(Subcommand)]
+#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 enum Command {
-    /// Check the content and compile it into the data tree the app reads
+    /// 检查内容，并编译成网站读取的数据文件（trunk build 会自动运行）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa build [选项]")]
     Build {
         #[command(flatten)]
         content: ContentArg,
-        /// Output data folder. Default: $TRUNK_STAGING_DIR/data inside a Trunk build, else dist/data.
-        /// Images go to the media/ folder beside it.
-        #[arg(long, value_name = "DIR")]
+        /// 数据输出文件夹。默认：在 Trunk 构建中为 $TRUNK_STAGING_DIR/data，否则 dist/data。图片放在它旁边的 media/ 文件夹
+        #[arg(long, value_name = "文件夹")]
         out: Option<PathBuf>,
     },
-    /// Pre-render every article, list page, home and 网站地图 as HTML into a finished build
-    /// (Trunk's post-build hook runs it; see docs/deploy.md)
+    /// 把每篇文章、栏目列表页、首页和网站地图预先生成为 HTML，写入构建好的网站（trunk build 会自动运行；见 docs/deploy.md）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa render [选项]")]
     Render {
-        /// The build folder, with shell.html and data/. Default: $TRUNK_STAGING_DIR, else dist
-        #[arg(long, value_name = "DIR")]
+        /// 构建好的网站文件夹（含 shell.html 和 data/）。默认：$TRUNK_STAGING_DIR，否则 dist
+        #[arg(long, value_name = "文件夹")]
         dist: Option<PathBuf>,
-        /// Threads rendering articles. Default: one per core
-        #[arg(long, value_name = "N")]
+        /// 同时生成文章的线程数。默认：每个处理器核心一个
+        #[arg(long, value_name = "数量")]
         jobs: Option<usize>,
     },
-    /// Report every mistake in the content (file, line, field); exit status 1 if any
+    /// 找出内容中的每一处错误（文件、行号、字段）；有错误时退出状态为 1
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa check [选项]")]
     Check {
         #[command(flatten)]
         content: ContentArg,
-        /// Then request every external link (friendly links, URL settings): report broken
-        /// ones (exit status 1) and redirected ones (warnings, with the address to use)
+        /// 再访问每个外部链接（友情链接、网址设置）：报告打不开的（退出状态 1）和已跳转的（警告，并给出应改用的地址）
         #[arg(long)]
         links: bool,
     },
-    /// Start a new bulletin file with a fresh id and the current Beijing time
+    /// 新建一篇文章文件，带新的编号和当前北京时间
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa new --channel <栏目> --title <标题> [选项]")]
     New {
         #[command(flatten)]
         content: ContentArg,
-        /// Channel id (see site.toml)
-        #[arg(long)]
+        /// 栏目编号（见 site.toml）
+        #[arg(long, value_name = "栏目")]
         channel: String,
-        /// Title
-        #[arg(long)]
+        /// 标题
+        #[arg(long, value_name = "标题")]
         title: String,
     },
-    /// Convert old JSON data (site.json + bulletins.json) into a new content folder
+    /// 把旧的 JSON 数据（site.json + bulletins.json）转换成新的内容文件夹
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa convert --from <文件夹> --to <文件夹>")]
     Convert {
-        /// Folder with site.json and bulletins.json
-        #[arg(long, value_name = "DIR")]
+        /// 含 site.json 和 bulletins.json 的文件夹
+        #[arg(long, value_name = "文件夹")]
         from: PathBuf,
-        /// New content folder (must not hold content yet)
-        #[arg(long, value_name = "DIR")]
+        /// 新的内容文件夹（其中不能已有内容）
+        #[arg(long, value_name = "文件夹")]
         to: PathBuf,
     },
-    /// Import bulletins from the old CMS's saved article pages and from Word files (.docx);
-    /// safe to run again (see docs/import.md)
+    /// 从旧网站保存下来的文章页面和 Word 文件（.docx）导入文章；可以放心重复运行（见 docs/import.md）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa import [选项] <路径>...")]
     Import {
         #[command(flatten)]
         content: ContentArg,
-        /// Files or folders: saved pages of the old CMS (.html, .htm, .shtml, .txt) and Word files (.docx)
-        #[arg(required = true, value_name = "PATH")]
+        /// 文件或文件夹：旧网站保存下来的页面（.html、.htm、.shtml、.txt）和 Word 文件（.docx）
+        #[arg(required = true, value_name = "路径", help_heading = "参数")]
         inputs: Vec<PathBuf>,
-        /// Show what would be new, changed or unchanged; write nothing
+        /// 只显示哪些文章是新的、有改动的或没变的，不写入任何文件
         #[arg(long)]
         dry_run: bool,
-        /// Channel of the Word files: an id from site.toml, or a name path such as "普法动态 > 新洲区"
-        #[arg(long)]
+        /// Word 文件所属栏目：site.toml 中的栏目编号，或栏目名称路径，如 "普法动态 > 新洲区"
+        #[arg(long, value_name = "栏目")]
         channel: Option<String>,
-        /// Publish time of the Word files, Beijing time: "2026-03-01 09:30"
-        #[arg(long, value_name = "TIME")]
+        /// Word 文件的发布时间（北京时间），如 "2026-03-01 09:30"
+        #[arg(long, value_name = "时间")]
         published: Option<String>,
     },
 }
@@ -236,8 +259,85 @@ fn check_links(dir: &Path) -> ExitCode {
     }
 }
 
+/// The command line; or, when it is wrong, what is wrong with it in
+/// Chinese (clap's own messages are English), its usage and where the
+/// help is, with exit status 2 as clap gives.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let e = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let ctx = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        _ => String::new(),
+    };
+    let what = match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数：{}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => {
+            format!("没有这个命令：{}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingSubcommand => "请写出要运行的命令，如 pufa check".to_string(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "参数 {} 的值“{}”不对",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::InvalidValue)
+        ),
+        ErrorKind::ArgumentConflict
+            if ctx(ContextKind::InvalidArg) == ctx(ContextKind::PriorArg) =>
+        {
+            format!("参数 {} 只能写一次", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "参数 {} 不能和 {} 一起用",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::TooManyValues => {
+            format!("参数 {} 给了太多的值", ctx(ContextKind::InvalidArg))
+        }
+        // Rarer mistakes: clap's own words, after a Chinese line.
+        _ => format!("命令写得不对：\n{}", e.render()),
+    };
+    eprintln!("pufa：{what}");
+    for suggested in [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg] {
+        let s = ctx(suggested);
+        if !s.is_empty() {
+            eprintln!("是不是要写 {s}？");
+        }
+    }
+    let usage = ctx(ContextKind::Usage);
+    if let Some(usage) = usage.trim().strip_prefix("Usage:") {
+        eprintln!("用法：{}", usage.trim());
+    }
+    let command = std::env::args()
+        .nth(1)
+        .filter(|a| Cli::command().find_subcommand(a).is_some());
+    match command {
+        Some(c) => eprintln!("说明：pufa {c} --help"),
+        None => eprintln!("说明：pufa --help"),
+    }
+    Err(ExitCode::from(2))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match cli.command {
         Command::Check { content, links } => match load(&content.dir()) {
             Ok(c) => {

@@ -426,3 +426,67 @@ fn converting_the_old_json_keeps_every_bulletin_word_for_word() {
         .unwrap_err()
         .contains("不会覆盖"));
 }
+
+/// `pufa` run with these arguments: exit code, stdout, stderr.
+fn pufa(args: &[&str]) -> (Option<i32>, String, String) {
+    let run = Command::new(env!("CARGO_BIN_EXE_pufa"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (run.status.code(), text(&run.stdout), text(&run.stderr))
+}
+
+#[test]
+fn the_help_and_command_line_mistakes_are_in_chinese() {
+    let (code, help, _) = pufa(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(help.contains("用法：pufa <命令>"), "{help}");
+    for line in [
+        "import   从旧网站保存下来的文章页面和 Word 文件",
+        "check    找出内容中的每一处错误",
+        "-h, --help     显示帮助",
+    ] {
+        assert!(help.contains(line), "no “{line}” in:\n{help}");
+    }
+    assert!(
+        !help.contains("Usage") && !help.contains("Options"),
+        "{help}"
+    );
+    let (_, help, _) = pufa(&["import", "--help"]);
+    assert!(
+        help.contains("用法：pufa import [选项] <路径>..."),
+        "{help}"
+    );
+    assert!(
+        help.contains("--dry-run") && help.contains("不写入任何文件"),
+        "{help}"
+    );
+
+    let (code, _, err) = pufa(&["new", "--title", "标题"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            "pufa：缺少必需的参数：--channel <栏目>",
+            "用法：pufa new --channel <栏目> --title <标题> [选项]",
+            "说明：pufa new --help"
+        ]
+    );
+    let (code, _, err) = pufa(&["check", "--lnks"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("pufa：不认识的参数：--lnks\n是不是要写 --links？\n"),
+        "{err}"
+    );
+    let (_, _, err) = pufa(&["render", "--jobs", "x"]);
+    assert!(
+        err.starts_with("pufa：参数 --jobs <数量> 的值“x”不对"),
+        "{err}"
+    );
+    let (_, _, err) = pufa(&["new", "--channel", "qu", "--title", "甲", "--title", "乙"]);
+    assert!(
+        err.starts_with("pufa：参数 --title <标题> 只能写一次"),
+        "{err}"
+    );
+}

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use pufa_cli::content::{self, Problem};
 use pufa_cli::{build, convert, import, links, new};
 
@@ -53,13 +53,10 @@ impl ContentArg {
     }
 }
 
-// Each command's help is in Chinese too (`help_template` and the headings
-// are set per command: clap does not pass them down).
 #[derive(Subcommand)]
-#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 enum Command {
     /// 检查内容，并编译成网站读取的数据文件（trunk build 会自动运行）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa build [选项]")]
+    #[command(override_usage = "pufa build [选项]")]
     Build {
         #[command(flatten)]
         content: ContentArg,
@@ -68,7 +65,7 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// 把每篇文章、栏目列表页、首页和网站地图预先生成为 HTML，写入构建好的网站（trunk build 会自动运行；见 docs/deploy.md）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa render [选项]")]
+    #[command(override_usage = "pufa render [选项]")]
     Render {
         /// 构建好的网站文件夹（含 shell.html 和 data/）。默认：$TRUNK_STAGING_DIR，否则 dist
         #[arg(long, value_name = "文件夹")]
@@ -78,7 +75,7 @@ enum Command {
         jobs: Option<usize>,
     },
     /// 找出内容中的每一处错误（文件、行号、字段）；有错误时退出状态为 1
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa check [选项]")]
+    #[command(override_usage = "pufa check [选项]")]
     Check {
         #[command(flatten)]
         content: ContentArg,
@@ -87,7 +84,7 @@ enum Command {
         links: bool,
     },
     /// 新建一篇文章文件，带新的编号和当前北京时间
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa new --channel <栏目> --title <标题> [选项]")]
+    #[command(override_usage = "pufa new --channel <栏目> --title <标题> [选项]")]
     New {
         #[command(flatten)]
         content: ContentArg,
@@ -99,7 +96,7 @@ enum Command {
         title: String,
     },
     /// 把旧的 JSON 数据（site.json + bulletins.json）转换成新的内容文件夹
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa convert --from <文件夹> --to <文件夹>")]
+    #[command(override_usage = "pufa convert --from <文件夹> --to <文件夹>")]
     Convert {
         /// 含 site.json 和 bulletins.json 的文件夹
         #[arg(long, value_name = "文件夹")]
@@ -109,12 +106,12 @@ enum Command {
         to: PathBuf,
     },
     /// 从旧网站保存下来的文章页面和 Word 文件（.docx）导入文章；可以放心重复运行（见 docs/import.md）
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", override_usage = "pufa import [选项] <路径>...")]
+    #[command(override_usage = "pufa import [选项] <路径>...")]
     Import {
         #[command(flatten)]
         content: ContentArg,
         /// 文件或文件夹：旧网站保存下来的页面（.html、.htm、.shtml、.txt）和 Word 文件（.docx）
-        #[arg(required = true, value_name = "路径", help_heading = "参数")]
+        #[arg(required = true, value_name = "路径")]
         inputs: Vec<PathBuf>,
         /// 只显示哪些文章是新的、有改动的或没变的，不写入任何文件
         #[arg(long)]
@@ -259,12 +256,31 @@ fn check_links(dir: &Path) -> ExitCode {
     }
 }
 
+/// `pufa`'s command line, its help in Chinese in every command: clap does
+/// not pass a help template or headings down to subcommands, so they are
+/// set on each here (options under 选项, positional arguments under 参数).
+fn cli_command() -> clap::Command {
+    Cli::command().mut_subcommands(|c| {
+        c.help_template(HELP_TEMPLATE).mut_args(|a| {
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            a.help_heading(heading)
+        })
+    })
+}
+
 /// The command line; or, when it is wrong, what is wrong with it in
 /// Chinese (clap's own messages are English), its usage and where the
 /// help is, with exit status 2 as clap gives.
 fn parse_cli() -> Result<Cli, ExitCode> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
-    let e = match Cli::try_parse() {
+    let e = match cli_command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => return Ok(cli),
         Err(e) => e,
     };
@@ -325,7 +341,7 @@ fn parse_cli() -> Result<Cli, ExitCode> {
     }
     let command = std::env::args()
         .nth(1)
-        .filter(|a| Cli::command().find_subcommand(a).is_some());
+        .filter(|a| cli_command().find_subcommand(a).is_some());
     match command {
         Some(c) => eprintln!("说明：pufa {c} --help"),
         None => eprintln!("说明：pufa --help"),

@@ -122,6 +122,13 @@ run_capped() { # CAP_MIB TIME_FILE LOG cmd...
   done
   wait "$pid"
 }
+# Pagefind not built (PAGEFIND=0) or stopped: an empty index folder and a
+# zero time report, so build.json and the table still read.
+no_pagefind() {
+  rm -rf "$pf_dir"
+  mkdir -p "$pf_dir"
+  printf '\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:00\n\tMaximum resident set size (kbytes): 0\n' >"$OUT/time-pagefind.txt"
+}
 # Default cap: 80% of the machine's memory.
 PAGEFIND_MAX_MIB="${PAGEFIND_MAX_MIB:-$(awk '/^MemTotal:/ { printf "%d", $2 * 0.8 / 1024 }' /proc/meminfo)}"
 
@@ -165,8 +172,7 @@ for N in "${SIZES[@]}"; do
   pf_dir="$OUT/pagefind-site/pagefind"
   if [ "${PAGEFIND:-1}" = 0 ]; then
     echo "PAGEFIND=0: Pagefind not built nor measured"
-    mkdir -p "$OUT/pagefind-site/pagefind"
-    printf '\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:00\n\tMaximum resident set size (kbytes): 0\n' >"$OUT/time-pagefind.txt"
+    no_pagefind
   else
   node scripts/bench-search.mjs site "$CONTENT" "$OUT/pagefind-site"
   if ! run_capped "$PAGEFIND_MAX_MIB" "$OUT/time-pagefind.txt" "$OUT/build-pagefind.log" "$PAGEFIND_BIN" --site "$OUT/pagefind-site"; then
@@ -178,9 +184,7 @@ for N in "${SIZES[@]}"; do
       tail -20 "$OUT/build-pagefind.log" >&2
     fi
     pf_failed=1
-    rm -rf "$pf_dir"
-    mkdir -p "$pf_dir"
-    printf '\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:00\n\tMaximum resident set size (kbytes): 0\n' >"$OUT/time-pagefind.txt"
+    no_pagefind
   else
   printf 'pagefind: %.1fs, max RSS %.0f MiB; index %s files, %.1f MB (du %.1f MB)\n' \
     "$(wall_of "$OUT/time-pagefind.txt")" "$(awk -v k="$(rss_of "$OUT/time-pagefind.txt")" 'BEGIN { print k / 1024 }')" \

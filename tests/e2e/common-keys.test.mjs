@@ -4,9 +4,12 @@
 // fetches the list of such keys with meta.json and asks for their files
 // at once, without their bucket files; the positions in those files still
 // decide which articles hold the words together. 600 more make 戊己庚辛
-// a frequent title term whose pairs 戊己 and 庚辛 fill every body: the
-// compiler indexes it whole (a phrase), and a search for it fetches one
-// posting, with the cards of its first page, and no positions.
+// a frequent title term whose pairs 戊己 and 庚辛 fill every body (so
+// common that their trigrams carry their positions), and which fills a
+// third of the bodies itself (so the positions of 戊己庚 and 己庚辛 that
+// would prove it are large too): the compiler indexes it whole (a
+// phrase), and a search for it fetches one posting, with the cards of its
+// first page, and no positions.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -37,7 +40,7 @@ before(async () => {
     }
     for (let i = 0; i < PHRASE_DOCS; i++) {
       const title = i < 200 ? `戊己庚辛第${i}期` : `词组测试第${i}期`;
-      const body = "戊己和庚辛，".repeat(70) + (i % 3 === 0 ? "戊己庚辛。" : "");
+      const body = i % 3 === 0 ? "戊己庚辛，".repeat(200) : "戊己和庚辛，".repeat(70);
       writeFileSync(
         join(dir, `2020-cizu-${i}.md`),
         `+++\ntitle = "${title}"\nchannel = "xinzhou"\npublished = "2020-05-01 10:00"\nsample = true\n+++\n\n${body}\n`,

@@ -19,7 +19,7 @@ use pufa_core::compiled::{
 };
 use pufa_core::search::aids;
 use pufa_core::search::pieces::{
-    self, bulletin_keys, card_file, publish_day, IndexBuilder, CARD_BLOCK,
+    self, bulletin_keys, bulletin_trigrams, card_file, publish_day, IndexBuilder, CARD_BLOCK,
 };
 use pufa_core::search::related::RelatedIndex;
 use pufa_core::{Block, Bulletin, SiteData, Store};
@@ -296,6 +296,18 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
                 index.add(k, publish_day(b), b.views);
             }
         }
+        // The commonest pairs give up their positions to the trigrams
+        // around them: a second cut of the archive, now that they are known.
+        let split = index.split();
+        let mut doc = 0u32;
+        for chunk in all.chunks(4096) {
+            let keys = in_parallel(chunk, |b| bulletin_trigrams(b, &split));
+            for k in keys {
+                index.add_trigrams(doc, k);
+                doc += 1;
+            }
+        }
+        drop(split);
         // The archive's frequent terms (from titles): the search aids'
         // suggestions, and, of three or more characters, the candidates to
         // be indexed whole (phrases) where their pairs' positions are large.

@@ -479,13 +479,16 @@ proptest! {
         flips in prop::collection::vec((any::<usize>(), any::<u8>()), 0..4),
         fetched in prop::collection::vec(any::<u8>(), 0..40),
         query in search_query(),
+        split_all in any::<bool>(),
     ) {
         docs.sort_by_key(|b| std::cmp::Reverse(b.published));
         // The query's own terms are phrases too, so damaged phrase files
         // (and the cards at the end of own files) are read.
         let terms: Vec<String> = query.terms.iter().map(|t| t.text.clone()).collect();
         let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
-        let index = InMemory::build_with(&docs, &index_channels(&docs), &terms);
+        // With every pair split, the damaged piece may be a trigram's.
+        let split = if split_all { 0 } else { pieces::SPLIT_BYTES };
+        let index = InMemory::build_split(&docs, &index_channels(&docs), &terms, split);
         let mut paths: Vec<&String> = index.files.keys().collect();
         paths.sort();
         let path = paths[piece.index(paths.len())].clone();

@@ -9,8 +9,9 @@ use proptest::prelude::*;
 use pufa_core::search::normalize::normalize_text;
 use pufa_core::search::parse_terms;
 use pufa_core::search::pieces::{
-    bucket_file, bucket_of, doc_keys, key, own_files, phrase_key, run, run_cached, Decoded, Filter,
-    Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK, OWN, PHRASE_MIN_BYTES,
+    bucket_file, bucket_of, doc_keys, key, own_files, phrase_key, run, run_cached, trigram_keys,
+    Decoded, Filter, Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK, OWN, PHRASE_MIN_BYTES,
+    SPLIT_BYTES,
 };
 use pufa_core::search::Sort;
 
@@ -34,9 +35,25 @@ fn card(i: usize) -> String {
 /// [`build`], with `phrases` (normalised terms) indexed whole wherever
 /// they occur, however small their pairs.
 fn build_with(docs: &[Doc], channels: usize, phrases: &[&str]) -> (Meta, HashMap<String, Vec<u8>>) {
+    build_split(docs, channels, phrases, SPLIT_BYTES)
+}
+
+/// [`build_with`], splitting the pairs whose positions pass `split_bytes`
+/// into trigrams, as the compiler does.
+fn build_split(
+    docs: &[Doc],
+    channels: usize,
+    phrases: &[&str],
+    split_bytes: usize,
+) -> (Meta, HashMap<String, Vec<u8>>) {
     let mut b = IndexBuilder::new();
+    b.split_bytes = split_bytes;
     for d in docs {
         b.add(doc_keys(&d.title, &d.body), d.day, d.views);
+    }
+    let split = b.split();
+    for (i, d) in docs.iter().enumerate() {
+        b.add_trigrams(i as u32, trigram_keys(&d.title, &d.body, &split));
     }
     b.cards((0..docs.len()).map(card).collect());
     // All in one walk, as the compiler works them out.
@@ -96,7 +113,7 @@ fn search(
 }
 
 /// [`search`], with or without the list of keys with files of their own
-/// (an index written before it, or the list not fetched).
+/// already fetched (without it, the query asks for it first).
 fn search_with(
     meta: &Meta,
     files: &HashMap<String, Vec<u8>>,
@@ -202,6 +219,7 @@ proptest! {
         filter_channel in proptest::option::of(0usize..3),
         from in proptest::option::of(0u32..40),
         span in 0u32..40,
+        split in prop_oneof![Just(0usize), Just(usize::MAX), 2usize..40],
     ) {
         let docs = docs_from(raw);
         // Queries: random strings and substrings of the articles.
@@ -220,7 +238,9 @@ proptest! {
             .map(|t| t.text)
             .collect();
         let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
-        let (meta, files) = build_with(&docs, 3, &terms);
+        let (meta, files) = build_split(&docs, 3, &terms, split);
+        // The same articles without phrases: each term proven from pieces.
+        let (bare_meta, bare_files) = build_split(&docs, 3, &[], split);
         for q in qs {
             let filter = Filter {
                 channel: filter_channel.map(|c| format!("c{c}")),
@@ -246,8 +266,8 @@ proptest! {
                 }
                 got.sort_unstable();
                 prop_assert_eq!(&got, &oracle(&docs, &q, &filter), "query {:?} sort {:?}", q, sort);
-                // Proving phrases from their pairs finds the same.
-                let (pairs, _, _) = search_with(&meta, &files, &query, false);
+                // Proving phrases from their pieces finds the same.
+                let (pairs, _, _) = search(&bare_meta, &bare_files, &query);
                 let mut pairs: Vec<u32> = pairs.iter().map(|h| h.doc).collect();
                 pairs.sort_unstable();
                 prop_assert_eq!(&pairs, &got);
@@ -321,10 +341,12 @@ fn common_keys_live_in_files_of_their_own() {
         sort: Sort::MostViewed,
         ..Query::default()
     };
-    let (hits, rounds, _) = search_with(&meta, &files, &q, false);
+    let (hits, rounds, fetched) = search_with(&meta, &files, &q, false);
     assert_eq!(hits.len(), 3000);
     assert_eq!(hits[0].doc, 2999, "most viewed first");
-    assert_eq!(rounds, 2, "buckets, then the own files");
+    // It names the split pairs, so a query asks for it first, alone.
+    assert_eq!(rounds, 2, "the list, then the own files");
+    assert_eq!(fetched[0], OWN);
     // With the list of keys that have files of their own, at once.
     let (with_list, rounds, _) = search(&meta, &files, &q);
     assert_eq!(with_list, hits);
@@ -466,9 +488,9 @@ fn a_frequent_term_indexed_whole_is_one_posting_without_positions() {
     let got: Vec<u32> = hits.iter().map(|h| h.doc).collect();
     // The title match first, then the rest newest first.
     assert_eq!(got, vec![9, 0, 500, 1000, 1500, 2000, 2500]);
-    // Without the list (an index of before, or the list not fetched), the
-    // pairs prove the same articles.
-    let (pairs, _, paths) = search_with(&meta, &files, &q, false);
+    // Without the phrase, the pairs prove the same articles.
+    let (meta_bare, files_bare) = build(&docs, 1);
+    let (pairs, _, paths) = search(&meta_bare, &files_bare, &q);
     assert!(
         paths.iter().any(|p| p.starts_with("search/p/")),
         "{paths:?}"

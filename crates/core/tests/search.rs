@@ -232,6 +232,12 @@ fn text(max: usize) -> impl Strategy<Value = String> {
         .prop_map(|v| v.into_iter().collect())
 }
 
+/// Which pairs the index splits into trigrams: every pair, none, or those
+/// past a small size, so that a term mixes pairs and trigrams.
+fn split_bytes() -> impl Strategy<Value = usize> {
+    prop_oneof![Just(0usize), Just(usize::MAX), 2usize..40]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -244,6 +250,7 @@ proptest! {
         start in 0usize..60,
         len in 1usize..7,
         extra in text(4),
+        split in split_bytes(),
     ) {
         let bulletins: Vec<Bulletin> = docs
             .iter()
@@ -258,7 +265,10 @@ proptest! {
         let piece: String = chars[s..(s + len).min(chars.len())].iter().collect();
         let query = format!("{piece} {extra}");
         let terms = parse_terms(&query);
-        let mut found: Vec<u32> = search(&bulletins, &query, Filter::default(), Sort::Relevance)
+        let index = InMemory::build_split(&bulletins, &channels(&bulletins), &[], split);
+        let mut found: Vec<u32> = index
+            .search(&Query { terms: terms.clone(), ..Query::default() })
+            .expect("an index searches")
             .iter()
             .map(|h| h.doc)
             .collect();

@@ -361,6 +361,7 @@ proptest! {
         qf in form(),
         second in prop::option::of((any::<prop::sample::Index>(), 0usize..200, 1usize..4, form())),
         seed in 0usize..1000,
+        split in prop_oneof![Just(0usize), Just(usize::MAX), 4usize..200],
     ) {
         let bodies: Vec<String> = docs
             .iter()
@@ -380,7 +381,9 @@ proptest! {
         // Quotes would make phrases; the oracle splits at spaces only.
         let query = query.replace(QUOTES, "");
         let terms = parse_terms(&query);
-        let index = InMemory::build(&bulletins, &[]);
+        // Split pairs (proven by trigrams) at several sizes, as at any
+        // size of archive.
+        let index = InMemory::build_split(&bulletins, &[], &[], split);
         let hits = index.search(&Query { terms: terms.clone(), ..Query::default() }).unwrap();
         // The oracle's terms: what was typed, split at spaces, folded.
         let oracle_terms: Vec<String> = query

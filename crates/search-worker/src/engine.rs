@@ -105,8 +105,8 @@ impl<F: Fetch> Engine<F> {
         }
         let file = self.file(pieces::META);
         // The list of common keys with it: the first search then asks for
-        // their files at once. It only saves requests; without it (an older
-        // index, or offline and never fetched) buckets say where keys are.
+        // their files at once, and knows the split pairs. Lost here, the
+        // first search asks for it again.
         let (data, own) =
             futures::future::join(self.fetch.get(pieces::META), self.fetch.get(pieces::OWN)).await;
         let data = data?;

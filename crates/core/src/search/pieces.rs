@@ -23,7 +23,19 @@
 //! would prove nothing more). Recall and precision are therefore those of
 //! `str::contains` on the normalised text, with no article bodies fetched.
 //!
-//! A frequent term whose pairs' positions are large is also a key of its
+//! A pair so common that its positions pass [`SPLIT_BYTES`] (人民, 或者,
+//! 的人) keeps its posting but not its positions: instead, every **trigram**
+//! holding it (three characters, one key) is a key with a posting and
+//! positions of its own. Such a pair is **split**, and [`OWN`] says so. A
+//! term then proves itself from pieces of two or three characters: a pair
+//! that is not split, or a trigram around one that is. 人民共和国 fetches the
+//! positions of 人民共 and 共和国, a few hundred bytes, where the positions
+//! of 人民 alone were 804 kB at 100,000 articles; a three-character term
+//! with a split pair is answered by its trigram's posting alone. Every
+//! occurrence of a split pair lies in one or two indexed trigrams, so the
+//! index grows by less than the positions it no longer keeps twice over.
+//!
+//! A frequent term whose pieces' positions are large is also a key of its
 //! own, a [`PHRASE`]: its posting, worked out by the compiler from those
 //! same positions, answers the term with no positions fetched. The query
 //! knows a phrase from [`OWN`], where every phrase is listed.
@@ -40,7 +52,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::normalize::normalize_text;
@@ -50,7 +62,7 @@ use crate::error::DataError;
 use crate::model::Bulletin;
 
 /// Version of the index layout; `meta.json` carries it.
-pub const INDEX_FORMAT: u32 = 1;
+pub const INDEX_FORMAT: u32 = 2;
 /// Articles per result-card file.
 pub const CARD_BLOCK: usize = 10;
 /// The index's description, fetched once per data version.
@@ -59,11 +71,14 @@ pub const META: &str = "search/meta.json";
 pub const DATES: &str = "search/dates.bin";
 /// View counts in article order.
 pub const VIEWS: &str = "search/views.bin";
-/// The keys that have files of their own, ascending: varint(n), then each
-/// key's difference from the one before. Fetched with `meta.json`, it lets
-/// a query ask for a common key's own files at once, instead of first its
-/// bucket files (which only say that the key has files of its own): two
-/// requests and a round fewer for each common key.
+/// The keys that have files of their own, ascending, trigrams aside:
+/// varint(n), then each key's difference from the one before; then
+/// varint(m) and the ranks in that list of the split pairs, each as its
+/// difference from the one before. Fetched with `meta.json`, it lets a query ask for a common key's
+/// own files at once, instead of first its bucket files (which only say
+/// that the key has files of its own): two requests and a round fewer for
+/// each common key. It also lists the split pairs (every one has files of
+/// its own), which a query must know before it chooses a term's pieces.
 pub const OWN: &str = "search/own.bin";
 /// Cards at the end of a key's own posting file: one page of results.
 pub const TOP_CARDS: usize = 10;
@@ -71,6 +86,9 @@ pub const TOP_CARDS: usize = 10;
 pub const OWN_FILE_BYTES: usize = 4096;
 /// Bucket files aim at about this many bytes of postings each.
 pub const BUCKET_BYTES: usize = 12 * 1024;
+/// A pair whose positions (uncompressed) pass this is **split**: its
+/// trigrams carry the positions instead (see the module's notes).
+pub const SPLIT_BYTES: usize = 16 * 1024;
 
 /// What a search page needs to know before its first query.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,11 +143,13 @@ pub fn bucket_file(positions: bool, bucket: u32) -> String {
     format!("search/{}/{bucket}.bin", if positions { 'p' } else { 'k' })
 }
 
-/// A large key's own file.
-pub fn own_file(positions: bool, bucket: u32, part: u32) -> String {
+/// A large key's own file. Trigrams are numbered apart (`-t<part>`): they
+/// are not listed in [`OWN`], whose numbering counts only the keys it lists.
+pub fn own_file(positions: bool, bucket: u32, part: u32, key: u64) -> String {
     format!(
-        "search/{}/{bucket}-{part}.bin",
-        if positions { 'p' } else { 'k' }
+        "search/{}/{bucket}-{}{part}.bin",
+        if positions { 'p' } else { 'k' },
+        if is_trigram(key) { "t" } else { "" }
     )
 }
 
@@ -146,6 +166,16 @@ pub fn channel_file(id: &str) -> String {
 /// The key of a single character or a pair (`b` = `'\0'` for a character).
 pub fn key(a: char, b: char) -> u64 {
     (a as u64) << 21 | b as u64
+}
+
+/// The key of a trigram: three characters, none of them `'\0'`.
+pub fn key3(a: char, b: char, c: char) -> u64 {
+    (a as u64) << 42 | (b as u64) << 21 | c as u64
+}
+
+/// Whether `k` is a trigram's key (a pair's or character's is below 2⁴²).
+pub fn is_trigram(k: u64) -> bool {
+    k & PHRASE == 0 && k >> 42 != 0
 }
 
 /// The top bit of a key marks a **phrase**: a frequent term of three or
@@ -307,9 +337,10 @@ impl<'a, 'f> Reader<'a, 'f> {
 // ------------------------------------------------------------ bucket files
 //
 // A bucket file: varint(number of keys), then for each key in ascending
-// order: varint(key - previous key), varint(len << 1 | own), and `len`
-// bytes of data when `own` is 0; when `own` is 1, `len` is the part number
-// of the key's own file, which holds just its data.
+// order: varint(key - previous key), then either varint(len << 1) and
+// `len` bytes of data, or varint(part << 2 | bare << 1 | 1): the key's data
+// is in its own file number `part`, and `bare` says it has no positions
+// file (a phrase, a split pair).
 
 /// Where a key's data is, as read from its bucket file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -326,14 +357,12 @@ fn find_in_bucket<'a>(file: &str, data: &'a [u8], key: u64) -> Result<Entry<'a>,
     for _ in 0..n {
         k = k.checked_add(r.varint()?).ok_or_else(|| r.broken())?;
         let tag = r.varint()?;
-        let own = tag & 1 == 1;
-        let len = tag >> 1;
-        if own {
+        if tag & 1 == 1 {
             if k == key {
-                return Ok(Entry::Own(u32::try_from(len).map_err(|_| r.broken())?));
+                return Ok(Entry::Own(u32::try_from(tag >> 2).map_err(|_| r.broken())?));
             }
         } else {
-            let bytes = r.bytes(usize::try_from(len).map_err(|_| r.broken())?)?;
+            let bytes = r.bytes(usize::try_from(tag >> 1).map_err(|_| r.broken())?)?;
             if k == key {
                 return Ok(Entry::Inline(bytes));
             }
@@ -356,10 +385,10 @@ pub fn own_files(file: &str, bucket: u32, data: &[u8]) -> Result<Vec<String>, Da
         k = k.checked_add(r.varint()?).ok_or_else(|| r.broken())?;
         let tag = r.varint()?;
         if tag & 1 == 1 {
-            let part = u32::try_from(tag >> 1).map_err(|_| r.broken())?;
-            out.push(own_file(false, bucket, part));
-            if k & PHRASE == 0 {
-                out.push(own_file(true, bucket, part));
+            let part = u32::try_from(tag >> 2).map_err(|_| r.broken())?;
+            out.push(own_file(false, bucket, part, k));
+            if tag & 2 == 0 {
+                out.push(own_file(true, bucket, part, k));
             }
         } else {
             r.bytes(usize::try_from(tag >> 1).map_err(|_| r.broken())?)?;
@@ -469,6 +498,8 @@ pub struct Decoded {
 struct OwnKeys {
     keys: Vec<u64>,
     parts: Vec<u32>,
+    /// The split pairs (see [`SPLIT_BYTES`]), ascending.
+    split: Vec<u64>,
 }
 
 impl OwnKeys {
@@ -498,11 +529,28 @@ impl OwnKeys {
             parts.push(*next);
             *next += 1;
         }
-        Ok(OwnKeys { keys, parts })
+        // Then which of them are split pairs, by their rank in the list.
+        let m = r.varint()?;
+        let mut split = Vec::with_capacity((m as usize).min(n));
+        let mut at = 0u64;
+        for i in 0..m {
+            let d = r.varint()?;
+            if i > 0 && d == 0 {
+                return Err(r.broken());
+            }
+            at = at.checked_add(d).ok_or_else(|| r.broken())?;
+            let key = usize::try_from(at).ok().and_then(|a| keys.get(a));
+            split.push(*key.ok_or_else(|| r.broken())?);
+        }
+        Ok(OwnKeys { keys, parts, split })
     }
 
     fn part(&self, key: u64) -> Option<u32> {
         self.keys.binary_search(&key).ok().map(|i| self.parts[i])
+    }
+
+    fn is_split(&self, key: u64) -> bool {
+        self.split.binary_search(&key).is_ok()
     }
 }
 
@@ -574,18 +622,28 @@ fn decode_doc_list(file: &str, data: &[u8]) -> Result<Vec<u32>, DataError> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct TermKeys {
     /// The keys whose postings are fetched: the character; the pair; for
-    /// three characters both pairs; for more, only the cover pairs (once
-    /// each). The positions of the cover prove the term, so a pair between
-    /// two cover pairs (民政 in 人民政府) adds nothing to what is found,
-    /// and fetching its posting would cost a request and, for a common
-    /// pair, the largest file of the query.
+    /// more, only the cover's pieces (once each). The positions of the
+    /// cover prove the term, so a pair between two cover pairs (民政 in
+    /// 人民政府) adds nothing to what is found, and fetching its posting
+    /// would cost a request and, for a common pair, the largest file of
+    /// the query.
     keys: Vec<u64>,
-    /// `(offset, key)` of the pairs whose positions prove the term; empty
-    /// when the posting alone decides (one or two characters).
+    /// `(offset, key)` of the pieces whose positions prove the term; empty
+    /// when the posting alone decides (one or two characters, or three
+    /// that are one trigram).
     cover: Vec<(u32, u64)>,
 }
 
-fn term_keys(term: &str) -> TermKeys {
+/// The keys of `term`, where `split` says which pairs are split.
+///
+/// The cover: the fewest pieces that reach every character, chosen left
+/// to right, each time the piece that starts at or before the first
+/// character not yet reached and reaches furthest. A piece is a pair that
+/// is not split, or a trigram holding a split pair (only those are
+/// indexed). Every pair of the term lies in some piece: itself, or, when
+/// split, the trigram it starts or the one it ends (a term of three or
+/// more characters has one of them).
+fn term_keys(term: &str, split: impl Fn(u64) -> bool) -> TermKeys {
     let chars: Vec<char> = term.chars().collect();
     match chars.len() {
         0 => TermKeys {
@@ -601,14 +659,33 @@ fn term_keys(term: &str) -> TermKeys {
             cover: Vec::new(),
         },
         k => {
-            let mut cover = Vec::new();
-            let mut off = 0;
-            while off + 2 <= k {
-                cover.push((off as u32, key(chars[off], chars[off + 1])));
-                off += 2;
+            let pair = |i: usize| key(chars[i], chars[i + 1]);
+            let cut: Vec<bool> = (0..k - 1).map(|i| split(pair(i))).collect();
+            // The pieces that start at `i`: (end, key).
+            let starting = |i: usize| {
+                let p = (i + 1 < k && !cut[i]).then(|| (i + 2, pair(i)));
+                let t = (i + 2 < k && (cut[i] || cut[i + 1]))
+                    .then(|| (i + 3, key3(chars[i], chars[i + 1], chars[i + 2])));
+                p.into_iter().chain(t)
+            };
+            let mut cover: Vec<(u32, u64)> = Vec::new();
+            let mut reached = 0;
+            while reached < k {
+                let best = (0..=reached)
+                    .flat_map(|i| starting(i).map(move |(end, key)| (end, i, key)))
+                    .filter(|&(end, _, _)| end > reached)
+                    .max_by_key(|&(end, i, _)| (end, std::cmp::Reverse(i)));
+                // Always some piece, by the argument above.
+                let Some((end, i, key)) = best else { break };
+                cover.push((i as u32, key));
+                reached = end;
             }
-            if k % 2 == 1 {
-                cover.push(((k - 2) as u32, key(chars[k - 2], chars[k - 1])));
+            if cover.len() == 1 {
+                // One trigram: its posting is the answer.
+                return TermKeys {
+                    keys: vec![cover[0].1],
+                    cover: Vec::new(),
+                };
             }
             let mut keys: Vec<u64> = Vec::with_capacity(cover.len());
             for &(_, k) in &cover {
@@ -675,7 +752,7 @@ fn locate<'p>(
     if let Some(part) = own.and_then(|o| o.part(k)) {
         return Ok(own_located(
             pieces,
-            own_file(positions, bucket, part),
+            own_file(positions, bucket, part, k),
             missing,
         ));
     }
@@ -689,7 +766,7 @@ fn locate<'p>(
         Entry::Inline(bytes) => Ok(Located::Found(path, bytes)),
         Entry::Own(part) => Ok(own_located(
             pieces,
-            own_file(positions, bucket, part),
+            own_file(positions, bucket, part, k),
             missing,
         )),
     }
@@ -718,7 +795,7 @@ fn push_once(list: &mut Vec<String>, path: String) {
 
 /// The way of a term indexed whole, when the list of keys with files of
 /// their own has it and its file is not another text's; `None`: prove the
-/// term from its pairs.
+/// term from its pieces.
 fn phrase_way<'p>(
     meta: &Meta,
     pieces: &'p impl Pieces,
@@ -829,15 +906,18 @@ pub fn run_widened(
     meta.check()?;
     cache.trim();
     let mut missing = Vec::new();
-    // The list of keys with files of their own, once the caller has it
-    // (the search worker fetches it with `meta.json`). It only saves
-    // requests, so it is never asked for: without it, buckets say where a
-    // key is, as they do for an index written before the list.
-    if let (None, Some(count), Some(data)) = (&cache.own, meta.own_keys, pieces.get(OWN)) {
-        cache.own = Some(Arc::new(OwnKeys::decode(data, meta.buckets, count)?));
+    // The list of keys with files of their own (the search worker fetches
+    // it with `meta.json`). It names the split pairs, so a term's pieces
+    // are chosen only once it is here.
+    if let (None, Some(count)) = (&cache.own, meta.own_keys) {
+        match pieces.get(OWN) {
+            Some(data) => cache.own = Some(Arc::new(OwnKeys::decode(data, meta.buckets, count)?)),
+            None => return Ok(Outcome::Need(vec![OWN.to_string()])),
+        }
     }
     let own = cache.own.clone();
     let own = own.as_deref();
+    let split = |k: u64| own.is_some_and(|o| o.is_split(k));
     // Per term, every way of matching it.
     let mut slots: Vec<Vec<Way>> = Vec::new();
     for (i, t) in query.terms.iter().enumerate() {
@@ -847,7 +927,7 @@ pub fn run_widened(
             .flat_map(|(_, alts)| alts.iter());
         let mut ways = Vec::new();
         for text in std::iter::once(&t.text).chain(alternatives.map(|a| &a.text)) {
-            let tk = term_keys(text);
+            let tk = term_keys(text, split);
             if tk.keys.is_empty() {
                 continue;
             }
@@ -1319,9 +1399,21 @@ pub struct DocKeys {
     body_len: u32,
 }
 
-/// Cut one article (title and body text, not yet normalised) into keys.
-/// Pure and independent per article, so the compiler runs it in parallel.
+/// Cut one article (title and body text, not yet normalised) into keys:
+/// its characters and pairs. Pure and independent per article, so the
+/// compiler runs it in parallel.
 pub fn doc_keys(title: &str, body: &str) -> DocKeys {
+    cut(title, body, None)
+}
+
+/// The trigrams of one article that hold a split pair (see
+/// [`IndexBuilder::split`]), for [`IndexBuilder::add_trigrams`].
+pub fn trigram_keys(title: &str, body: &str, split: &FxHashSet<u64>) -> DocKeys {
+    cut(title, body, Some(split))
+}
+
+/// [`doc_keys`], or with `split` given, [`trigram_keys`].
+fn cut(title: &str, body: &str, split: Option<&FxHashSet<u64>>) -> DocKeys {
     /// Marks the occurrence of a single character: it stores no position.
     const SINGLE: u32 = 1 << 31;
     let title = normalize_text(title);
@@ -1332,13 +1424,29 @@ pub fn doc_keys(title: &str, body: &str) -> DocKeys {
     let mut all: Vec<(u64, u32)> = Vec::with_capacity(title.len() + body.len());
     let mut pos = 0u32;
     for text in [&title, &body] {
+        // The two characters before this one, and whether the pair they
+        // make is split.
         let mut prev: Option<char> = None;
+        let mut before: Option<(char, bool)> = None;
         for c in text.chars() {
-            if c != ' ' {
-                all.push((key(c, '\0'), pos | SINGLE));
-            }
-            if let Some(p) = prev {
-                all.push((key(p, c), pos - 1));
+            match split {
+                None => {
+                    if c != ' ' {
+                        all.push((key(c, '\0'), pos | SINGLE));
+                    }
+                    if let Some(p) = prev {
+                        all.push((key(p, c), pos - 1));
+                    }
+                }
+                Some(split) => {
+                    let pair_split = prev.is_some_and(|p| split.contains(&key(p, c)));
+                    if let (Some((a, a_split)), Some(b)) = (before, prev) {
+                        if a_split || pair_split {
+                            all.push((key3(a, b, c), pos - 2));
+                        }
+                    }
+                    before = prev.map(|p| (p, pair_split));
+                }
             }
             prev = Some(c);
             pos += 1;
@@ -1381,6 +1489,13 @@ pub fn bulletin_keys(b: &Bulletin) -> DocKeys {
     doc_keys(&b.title, &body.join("\n"))
 }
 
+/// The trigrams of a bulletin that hold a split pair, cut as
+/// [`bulletin_keys`] cuts the rest.
+pub fn bulletin_trigrams(b: &Bulletin, split: &FxHashSet<u64>) -> DocKeys {
+    let body: Vec<_> = b.body.iter().map(|block| block.text()).collect();
+    trigram_keys(&b.title, &body.join("\n"), split)
+}
+
 /// A bulletin's publish day, in Beijing, as the date filter reads it.
 pub fn publish_day(b: &Bulletin) -> NaiveDate {
     b.published.with_timezone(&SHANGHAI).date_naive()
@@ -1408,9 +1523,25 @@ impl InMemory {
         channels: &[(String, Vec<u32>)],
         phrases: &[&str],
     ) -> InMemory {
+        Self::build_split(bulletins, channels, phrases, SPLIT_BYTES)
+    }
+
+    /// [`InMemory::build_with`], splitting the pairs whose positions pass
+    /// `split_bytes` (0: every pair that occurs; `usize::MAX`: none).
+    pub fn build_split(
+        bulletins: &[Bulletin],
+        channels: &[(String, Vec<u32>)],
+        phrases: &[&str],
+        split_bytes: usize,
+    ) -> InMemory {
         let mut builder = IndexBuilder::new();
+        builder.split_bytes = split_bytes;
         for b in bulletins {
             builder.add(bulletin_keys(b), publish_day(b), b.views);
+        }
+        let split = builder.split();
+        for (doc, b) in bulletins.iter().enumerate() {
+            builder.add_trigrams(doc as u32, bulletin_trigrams(b, &split));
         }
         builder.cards(
             bulletins
@@ -1467,10 +1598,16 @@ impl Phrase {
     }
 }
 
-/// Collects articles in order (newest first) and writes the index files.
-#[derive(Default)]
+/// Collects articles in order (newest first) and writes the index files:
+/// [`IndexBuilder::add`] every article, then [`IndexBuilder::split`], then
+/// [`IndexBuilder::add_trigrams`] every article, then phrases and cards,
+/// then [`IndexBuilder::finish`].
 pub struct IndexBuilder {
     keys: FxHashMap<u64, Acc>,
+    /// Pairs whose positions pass this are split ([`SPLIT_BYTES`]).
+    pub split_bytes: usize,
+    /// The split pairs, once [`IndexBuilder::split`] has chosen them.
+    split: Arc<FxHashSet<u64>>,
     /// The text of each phrase key (see [`IndexBuilder::phrase`]).
     phrases: HashMap<u64, String>,
     /// Each article's result card, JSON (see [`IndexBuilder::cards`]).
@@ -1485,6 +1622,21 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 const TITLE_WEIGHT: f32 = 3.0;
 
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        IndexBuilder {
+            keys: FxHashMap::default(),
+            split_bytes: SPLIT_BYTES,
+            split: Arc::default(),
+            phrases: HashMap::new(),
+            cards: Vec::new(),
+            lens: Vec::new(),
+            days: Vec::new(),
+            views: Vec::new(),
+        }
+    }
+}
+
 impl IndexBuilder {
     pub fn new() -> Self {
         Self::default()
@@ -1493,6 +1645,42 @@ impl IndexBuilder {
     /// Add the next article (numbers are given in call order).
     pub fn add(&mut self, keys: DocKeys, day: NaiveDate, views: Option<u64>) {
         let doc = self.lens.len() as u32;
+        let lens = (keys.title_len, keys.body_len);
+        self.put_keys(doc, keys);
+        self.lens.push(lens);
+        self.days
+            .push(i64::from(day.num_days_from_ce()) - i64::from(EPOCH_CE));
+        self.views.push(views);
+    }
+
+    /// Choose the split pairs, once every article is added: those whose
+    /// positions pass [`IndexBuilder::split_bytes`]. Their positions are
+    /// dropped; give every article's [`trigram_keys`] to
+    /// [`IndexBuilder::add_trigrams`] next.
+    pub fn split(&mut self) -> Arc<FxHashSet<u64>> {
+        let mut split = FxHashSet::default();
+        for (&k, acc) in self.keys.iter_mut() {
+            let pair = k & PHRASE == 0 && k >> 42 == 0 && k & 0x1F_FFFF != 0;
+            if pair && acc.positions.len() >= self.split_bytes.max(1) {
+                split.insert(k);
+                acc.positions = Vec::new();
+            }
+            // What the growing left unused goes to the trigrams (at
+            // 100,000 articles the build's peak is the two cuts together).
+            acc.docs.shrink_to_fit();
+            acc.positions.shrink_to_fit();
+        }
+        self.split = Arc::new(split);
+        self.split.clone()
+    }
+
+    /// Add article `doc`'s trigrams ([`trigram_keys`] with the set
+    /// [`IndexBuilder::split`] returned), in article order.
+    pub fn add_trigrams(&mut self, doc: u32, keys: DocKeys) {
+        self.put_keys(doc, keys);
+    }
+
+    fn put_keys(&mut self, doc: u32, keys: DocKeys) {
         let mut at = 0;
         for (k, t, b, n) in keys.keys {
             let ps = keys.positions.get(at..at + n as usize).unwrap_or_default();
@@ -1509,13 +1697,9 @@ impl IndexBuilder {
             acc.last = doc;
             acc.n += 1;
         }
-        self.lens.push((keys.title_len, keys.body_len));
-        self.days
-            .push(i64::from(day.num_days_from_ce()) - i64::from(EPOCH_CE));
-        self.views.push(views);
     }
 
-    /// `term` (normalised) indexed whole, when proving it from its pairs
+    /// `term` (normalised) indexed whole, when proving it from its pieces
     /// would fetch at least `min_bytes` of positions ([`PHRASE_MIN_BYTES`]
     /// in the compiler) and it occurs at all. Call after every article is
     /// added; reads only. The compiler works out many at once with
@@ -1600,7 +1784,7 @@ impl IndexBuilder {
                 jobs.push(None);
                 continue;
             };
-            let tk = term_keys(term);
+            let tk = term_keys(term, |k| self.split.contains(&k));
             let cover = tk
                 .cover
                 .iter()
@@ -1726,12 +1910,12 @@ impl IndexBuilder {
         self.cards = cards;
     }
 
-    /// Bytes of positions that prove `term` from its pairs (uncompressed):
+    /// Bytes of positions that prove `term` from its pieces (pairs and trigrams) (uncompressed):
     /// what indexing it whole would save at most, and about what working
     /// its posting out costs. `None` for a term of fewer than three
     /// characters, or one a pair of which is in no article.
     pub fn phrase_cost(&self, term: &str) -> Option<usize> {
-        let tk = term_keys(term);
+        let tk = term_keys(term, |k| self.split.contains(&k));
         if tk.cover.is_empty() {
             return None;
         }
@@ -1814,6 +1998,7 @@ impl IndexBuilder {
             len
         };
         let mut keys = self.keys;
+        let split = self.split;
         let phrases = self.phrases;
         let cards = self.cards;
         // The cards of the first page of a one-key search, ranked as the
@@ -1846,40 +2031,52 @@ impl IndexBuilder {
             }
             data
         };
-        let mut sized: Vec<(u64, bool)> = Vec::with_capacity(keys.len());
+        // Each key with whether it has files of its own, by bucket once the
+        // number of buckets is known (millions of keys: held once).
+        let mut sized: Vec<(u32, u64, bool)> = Vec::with_capacity(keys.len());
         let mut inline_bytes = 0usize;
         for (&k, acc) in &keys {
             let len = encoded_len(acc);
-            // Phrases are always listed in [`OWN`]: a query knows one from it.
-            let own = len.max(acc.positions.len()) > OWN_FILE_BYTES || k & PHRASE != 0;
+            // Phrases and split pairs are always listed in [`OWN`]: a query
+            // knows them from it.
+            let own = len.max(acc.positions.len()) > OWN_FILE_BYTES
+                || k & PHRASE != 0
+                || split.contains(&k);
             if !own {
                 inline_bytes += len + acc.positions.len();
             }
-            sized.push((k, own));
+            sized.push((0, k, own));
         }
         let buckets = (inline_bytes / BUCKET_BYTES).max(1).next_power_of_two() as u32;
-        let mut per_bucket: Vec<Vec<(u64, bool)>> = vec![Vec::new(); buckets as usize];
-        for (k, own) in sized {
-            per_bucket[bucket_of(k, buckets) as usize].push((k, own));
+        for (b, k, _) in sized.iter_mut() {
+            *b = bucket_of(*k, buckets);
         }
+        sized.sort_unstable();
+        let per_bucket = sized.chunk_by(|a, b| a.0 == b.0);
         let mut bytes = 0u64;
         let mut files = 0u32;
-        let mut own_keys: Vec<u64> = Vec::new();
+        // Listed in [`OWN`], with their split flag.
+        let mut own_keys: Vec<(u64, bool)> = Vec::new();
         let mut put = |path: &str, data: &[u8]| {
             bytes += data.len() as u64;
             files += 1;
             emit(path, data)
         };
-        for (bucket, mut members) in per_bucket.into_iter().enumerate() {
-            members.sort_unstable();
-            let bucket = bucket as u32;
+        let mut members_of = per_bucket.peekable();
+        for bucket in 0..buckets {
+            let members: &[(u32, u64, bool)] = match members_of.peek() {
+                Some(m) if m[0].0 == bucket => members_of.next().unwrap_or(&[]),
+                _ => &[],
+            };
             let mut kfile = Vec::new();
             let mut pfile = Vec::new();
             put_varint(&mut kfile, members.len() as u64);
             put_varint(&mut pfile, members.len() as u64);
             let mut prev = 0u64;
-            let mut part = 0u32;
-            for (k, own) in members {
+            // Own files are numbered apart for the keys [`OWN`] lists and
+            // for trigrams.
+            let (mut listed, mut trigrams) = (0u32, 0u32);
+            for &(_, k, own) in members {
                 let Some(acc) = keys.remove(&k) else { continue };
                 let post = encode(&acc);
                 let pos = acc.positions;
@@ -1887,9 +2084,18 @@ impl IndexBuilder {
                 put_varint(&mut pfile, k - prev);
                 prev = k;
                 if own {
-                    own_keys.push(k);
-                    put_varint(&mut kfile, u64::from(part) << 1 | 1);
-                    put_varint(&mut pfile, u64::from(part) << 1 | 1);
+                    let counter = if is_trigram(k) {
+                        &mut trigrams
+                    } else {
+                        own_keys.push((k, split.contains(&k)));
+                        &mut listed
+                    };
+                    let part = *counter;
+                    *counter += 1;
+                    let bare = phrases.contains_key(&k) || split.contains(&k);
+                    let tag = u64::from(part) << 2 | u64::from(bare) << 1 | 1;
+                    put_varint(&mut kfile, tag);
+                    put_varint(&mut pfile, tag);
                     match phrases.get(&k) {
                         // A phrase has no positions; its text comes first.
                         Some(text) => {
@@ -1897,17 +2103,18 @@ impl IndexBuilder {
                             put_varint(&mut data, text.len() as u64);
                             data.extend_from_slice(text.as_bytes());
                             data.extend_from_slice(&post);
-                            put(&own_file(false, bucket, part), &with_top(data, &post))?;
+                            put(&own_file(false, bucket, part, k), &with_top(data, &post))?;
                         }
                         None => {
                             put(
-                                &own_file(false, bucket, part),
+                                &own_file(false, bucket, part, k),
                                 &with_top(post.clone(), &post),
                             )?;
-                            put(&own_file(true, bucket, part), &pos)?;
+                            if !bare {
+                                put(&own_file(true, bucket, part, k), &pos)?;
+                            }
                         }
                     }
-                    part += 1;
                 } else {
                     put_varint(&mut kfile, (post.len() as u64) << 1);
                     kfile.extend_from_slice(&post);
@@ -1920,7 +2127,12 @@ impl IndexBuilder {
         }
         own_keys.sort_unstable();
         let mut list = Vec::new();
-        put_ascending(&mut list, &own_keys);
+        let listed: Vec<u64> = own_keys.iter().map(|&(k, _)| k).collect();
+        put_ascending(&mut list, &listed);
+        let split_at: Vec<u32> = (0..own_keys.len() as u32)
+            .filter(|&i| own_keys[i as usize].1)
+            .collect();
+        put_ascending(&mut list, &split_at);
         put(OWN, &list)?;
         // Dates as runs.
         let mut runs: Vec<(i64, u32)> = Vec::new();
@@ -1978,6 +2190,46 @@ impl IndexBuilder {
 mod tests {
     use super::*;
 
+    fn term_keys_plain(term: &str) -> TermKeys {
+        term_keys(term, |_| false)
+    }
+
+    #[test]
+    fn split_pairs_are_proven_by_the_trigrams_around_them() {
+        let common = [key('人', '民'), key('或', '者')];
+        let split = |k: u64| common.contains(&k);
+        // 人民共和国: 人民 is split, so 人民共 stands for it; 和国 is not.
+        let tk = term_keys("人民共和国", split);
+        assert_eq!(
+            tk.cover,
+            vec![(0, key3('人', '民', '共')), (3, key('和', '国'))]
+        );
+        assert_eq!(tk.keys, vec![key3('人', '民', '共'), key('和', '国')]);
+        // A split pair at the end: the trigram that ends with it.
+        let tk = term_keys("依据或者", split);
+        assert_eq!(
+            tk.cover,
+            vec![(0, key('依', '据')), (1, key3('据', '或', '者'))]
+        );
+        // Three characters in one trigram: its posting alone decides.
+        let tk = term_keys("据或者", split);
+        assert_eq!(tk.keys, vec![key3('据', '或', '者')]);
+        assert!(tk.cover.is_empty());
+        // Two characters: the pair's posting, split or not.
+        assert_eq!(term_keys("人民", split).keys, vec![key('人', '民')]);
+        // No piece holds a split pair's positions.
+        for term in ["中华人民共和国", "人民人民", "或者人民", "的人民或者"] {
+            let tk = term_keys(term, split);
+            assert!(tk.cover.iter().all(|&(_, k)| !split(k)), "{term}");
+            let mut reached = vec![false; term.chars().count()];
+            for &(off, k) in &tk.cover {
+                let len = if is_trigram(k) { 3 } else { 2 };
+                reached[off as usize..off as usize + len].fill(true);
+            }
+            assert!(tk.cover.is_empty() || reached.iter().all(|&r| r), "{term}");
+        }
+    }
+
     #[test]
     fn starts_together_finds_the_one_common_start_whichever_pair_leads() {
         // "ABCDE": pairs at offsets 0 (AB), 2 (CD), 3 (DE).
@@ -2002,14 +2254,14 @@ mod tests {
 
     #[test]
     fn cover_pairs_reach_every_character() {
-        let tk = term_keys("民法典");
+        let tk = term_keys_plain("民法典");
         assert_eq!(tk.keys.len(), 2);
         assert_eq!(tk.cover, vec![(0, key('民', '法')), (1, key('法', '典'))]);
-        let tk = term_keys("普法工作");
+        let tk = term_keys_plain("普法工作");
         assert_eq!(tk.cover, vec![(0, key('普', '法')), (2, key('工', '作'))]);
         // Only the cover's postings are fetched: 法工 proves nothing more.
         assert_eq!(tk.keys, vec![key('普', '法'), key('工', '作')]);
-        let tk = term_keys("宪法宣传日");
+        let tk = term_keys_plain("宪法宣传日");
         assert_eq!(
             tk.cover,
             vec![
@@ -2020,9 +2272,9 @@ mod tests {
         );
         assert_eq!(tk.keys.len(), 3);
         // A pair that covers twice is fetched once.
-        assert_eq!(term_keys("人民人民").keys, vec![key('人', '民')]);
-        assert!(term_keys("普法").cover.is_empty());
-        assert_eq!(term_keys("法").keys, vec![key('法', '\0')]);
+        assert_eq!(term_keys_plain("人民人民").keys, vec![key('人', '民')]);
+        assert!(term_keys_plain("普法").cover.is_empty());
+        assert_eq!(term_keys_plain("法").keys, vec![key('法', '\0')]);
     }
 
     #[test]

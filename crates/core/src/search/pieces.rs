@@ -308,6 +308,16 @@ impl<'a, 'f> Reader<'a, 'f> {
 
     /// Pass over `n` varints without decoding them (at most to the end):
     /// the `n`-th byte below 0x80 ends them.
+    /// The next number of a strictly ascending list written as
+    /// differences (the first as itself), after `prev`.
+    fn rising(&mut self, first: bool, prev: u64) -> Result<u64, DataError> {
+        let d = self.varint()?;
+        if !first && d == 0 {
+            return Err(self.broken());
+        }
+        prev.checked_add(d).ok_or_else(|| self.broken())
+    }
+
     fn skip_varints(&mut self, mut n: u64) {
         while n > 0 {
             let Some(&b) = self.data.get(self.at) else {
@@ -519,11 +529,7 @@ impl OwnKeys {
         let mut per_bucket: HashMap<u32, u32> = HashMap::new();
         let mut k = 0u64;
         for i in 0..n {
-            let d = r.varint()?;
-            if i > 0 && d == 0 {
-                return Err(r.broken());
-            }
-            k = k.checked_add(d).ok_or_else(|| r.broken())?;
+            k = r.rising(i == 0, k)?;
             let next = per_bucket.entry(bucket_of(k, buckets)).or_default();
             keys.push(k);
             parts.push(*next);
@@ -534,11 +540,7 @@ impl OwnKeys {
         let mut split = Vec::with_capacity((m as usize).min(n));
         let mut at = 0u64;
         for i in 0..m {
-            let d = r.varint()?;
-            if i > 0 && d == 0 {
-                return Err(r.broken());
-            }
-            at = at.checked_add(d).ok_or_else(|| r.broken())?;
+            at = r.rising(i == 0, at)?;
             let key = usize::try_from(at).ok().and_then(|a| keys.get(a));
             split.push(*key.ok_or_else(|| r.broken())?);
         }

@@ -256,12 +256,18 @@ pub fn fixed_index() -> &'static Fixed {
             .map(|t| t.text)
             .collect();
         let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
-        let index = InMemory::build_with(&docs, &channels, &terms);
+        // Pairs past 4 KiB of positions split, so that 普法 and 法普 of the
+        // long article are proven by trigrams with files of their own.
+        let index = InMemory::build_split(&docs, &channels, &terms, 4096);
         let mut paths: Vec<String> = index.files.keys().cloned().collect();
         paths.sort();
         assert!(
             paths.iter().any(|p| p.contains('-')),
             "the fixed index has no own file"
+        );
+        assert!(
+            paths.iter().any(|p| p.contains("-t")),
+            "the fixed index has no trigram with files of its own"
         );
         Fixed {
             meta: index.meta,

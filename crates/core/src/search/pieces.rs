@@ -74,10 +74,10 @@ pub const VIEWS: &str = "search/views.bin";
 /// The keys that have files of their own, ascending, trigrams aside:
 /// varint(n), then each key's difference from the one before; then
 /// varint(m) and the ranks in that list of the split pairs, each as its
-/// difference from the one before. Fetched with `meta.json`, it lets a query ask for a common key's
-/// own files at once, instead of first its bucket files (which only say
-/// that the key has files of its own): two requests and a round fewer for
-/// each common key. It also lists the split pairs (every one has files of
+/// difference from the one before. Fetched with `meta.json`, it lets a
+/// query ask for a common key's own files at once, instead of first its
+/// bucket files (which only say that the key has files of its own): two
+/// requests and a round fewer for each common key. It also lists the split pairs (every one has files of
 /// its own), which a query must know before it chooses a term's pieces.
 pub const OWN: &str = "search/own.bin";
 /// Cards at the end of a key's own posting file: one page of results.
@@ -176,6 +176,11 @@ pub fn key3(a: char, b: char, c: char) -> u64 {
 /// Whether `k` is a trigram's key (a pair's or character's is below 2⁴²).
 pub fn is_trigram(k: u64) -> bool {
     k & PHRASE == 0 && k >> 42 != 0
+}
+
+/// Whether `k` is a pair's key (a character's has `'\0'` second).
+fn is_pair(k: u64) -> bool {
+    k & PHRASE == 0 && k >> 42 == 0 && k & 0x1F_FFFF != 0
 }
 
 /// The top bit of a key marks a **phrase**: a frequent term of three or
@@ -306,8 +311,6 @@ impl<'a, 'f> Reader<'a, 'f> {
         prev.checked_add(d).ok_or_else(|| self.broken())
     }
 
-    /// Pass over `n` varints without decoding them (at most to the end):
-    /// the `n`-th byte below 0x80 ends them.
     /// The next number of a strictly ascending list written as
     /// differences (the first as itself), after `prev`.
     fn rising(&mut self, first: bool, prev: u64) -> Result<u64, DataError> {
@@ -318,6 +321,8 @@ impl<'a, 'f> Reader<'a, 'f> {
         prev.checked_add(d).ok_or_else(|| self.broken())
     }
 
+    /// Pass over `n` varints without decoding them (at most to the end):
+    /// the `n`-th byte below 0x80 ends them.
     fn skip_varints(&mut self, mut n: u64) {
         while n > 0 {
             let Some(&b) = self.data.get(self.at) else {
@@ -1487,15 +1492,19 @@ fn cut(title: &str, body: &str, split: Option<&FxHashSet<u64>>) -> DocKeys {
 /// The keys of a bulletin as the compiler indexes it: its title, and its
 /// body blocks' text one per line.
 pub fn bulletin_keys(b: &Bulletin) -> DocKeys {
-    let body: Vec<_> = b.body.iter().map(|block| block.text()).collect();
-    doc_keys(&b.title, &body.join("\n"))
+    doc_keys(&b.title, &body_text(b))
 }
 
-/// The trigrams of a bulletin that hold a split pair, cut as
-/// [`bulletin_keys`] cuts the rest.
+/// The trigrams of a bulletin that hold a split pair, cut from the same
+/// text as [`bulletin_keys`].
 pub fn bulletin_trigrams(b: &Bulletin, split: &FxHashSet<u64>) -> DocKeys {
+    trigram_keys(&b.title, &body_text(b), split)
+}
+
+/// A bulletin's body as the index reads it: its blocks' text, one per line.
+fn body_text(b: &Bulletin) -> String {
     let body: Vec<_> = b.body.iter().map(|block| block.text()).collect();
-    trigram_keys(&b.title, &body.join("\n"), split)
+    body.join("\n")
 }
 
 /// A bulletin's publish day, in Beijing, as the date filter reads it.
@@ -1662,8 +1671,7 @@ impl IndexBuilder {
     pub fn split(&mut self) -> Arc<FxHashSet<u64>> {
         let mut split = FxHashSet::default();
         for (&k, acc) in self.keys.iter_mut() {
-            let pair = k & PHRASE == 0 && k >> 42 == 0 && k & 0x1F_FFFF != 0;
-            if pair && acc.positions.len() >= self.split_bytes.max(1) {
+            if is_pair(k) && acc.positions.len() >= self.split_bytes.max(1) {
                 split.insert(k);
                 acc.positions = Vec::new();
             }
@@ -1912,7 +1920,7 @@ impl IndexBuilder {
         self.cards = cards;
     }
 
-    /// Bytes of positions that prove `term` from its pieces (pairs and trigrams) (uncompressed):
+    /// Bytes of positions (uncompressed) that prove `term` from its pieces:
     /// what indexing it whole would save at most, and about what working
     /// its posting out costs. `None` for a term of fewer than three
     /// characters, or one a pair of which is in no article.
@@ -2080,6 +2088,7 @@ impl IndexBuilder {
             let (mut listed, mut trigrams) = (0u32, 0u32);
             for &(_, k, own) in members {
                 let Some(acc) = keys.remove(&k) else { continue };
+                let is_split = split.contains(&k);
                 let post = encode(&acc);
                 let pos = acc.positions;
                 put_varint(&mut kfile, k - prev);
@@ -2089,12 +2098,12 @@ impl IndexBuilder {
                     let counter = if is_trigram(k) {
                         &mut trigrams
                     } else {
-                        own_keys.push((k, split.contains(&k)));
+                        own_keys.push((k, is_split));
                         &mut listed
                     };
                     let part = *counter;
                     *counter += 1;
-                    let bare = phrases.contains_key(&k) || split.contains(&k);
+                    let bare = phrases.contains_key(&k) || is_split;
                     let tag = u64::from(part) << 2 | u64::from(bare) << 1 | 1;
                     put_varint(&mut kfile, tag);
                     put_varint(&mut pfile, tag);

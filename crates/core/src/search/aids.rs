@@ -152,72 +152,50 @@ pub struct TermStat {
     pub df: u32,
 }
 
-/// Up to five characters packed into one number (21 bits each).
-fn pack(chars: &[char]) -> u128 {
-    chars
-        .iter()
-        .fold(0u128, |k, &c| (k << 21) | u128::from(c as u32))
-}
-
-fn unpack(mut k: u128, n: usize) -> String {
-    let mut out = vec!['\0'; n];
-    for slot in out.iter_mut().rev() {
-        *slot = char::from_u32((k & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
-        k >>= 21;
+/// A text's runs of Chinese characters, after normalising it.
+pub fn han_runs(text: &str) -> Vec<Vec<char>> {
+    let mut runs = Vec::new();
+    let mut run = Vec::new();
+    for c in normalize_text(text).chars() {
+        if is_han(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
     }
-    out.into_iter().collect()
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
 }
 
-/// The archive's frequent terms: runs of 2–4 Chinese characters of the
-/// normalised titles in at least `min_df` titles, without fragments of
-/// longer ones, most frequent first, at most `max_terms`. One pass per
-/// length; a longer run is only counted when both its shorter parts are
-/// frequent, so the work is a few times the titles' length.
-pub fn frequent_terms<'a>(
-    titles: impl IntoIterator<Item = &'a str>,
+/// For each length of `lens`, the strings of that many characters, within
+/// a run, found in at least `min_df` of `docs` (each a text's runs), with
+/// the number of docs holding each. One pass per length; past the first, a
+/// string is only counted when both its parts one shorter are frequent, so
+/// the work and the memory stay a few times the texts' length.
+pub fn frequent_runs(
+    docs: &[Vec<Vec<char>>],
+    lens: std::ops::RangeInclusive<usize>,
     min_df: u32,
-    max_terms: usize,
-) -> Vec<TermStat> {
-    let docs: Vec<Vec<Vec<char>>> = titles
-        .into_iter()
-        .map(|t| {
-            let norm = normalize_text(t);
-            let mut runs = Vec::new();
-            let mut run = Vec::new();
-            for c in norm.chars() {
-                if is_han(c) {
-                    run.push(c);
-                } else if !run.is_empty() {
-                    runs.push(std::mem::take(&mut run));
-                }
-            }
-            if !run.is_empty() {
-                runs.push(run);
-            }
-            runs
-        })
-        .collect();
+) -> Vec<HashMap<&[char], u32>> {
     let min_df = min_df.max(1);
-    // df per length (index n - MIN_LEN).
-    let mut levels: Vec<HashMap<u128, u32>> = Vec::new();
-    for n in MIN_LEN..=MAX_LEN {
+    let mut levels: Vec<HashMap<&[char], u32>> = Vec::new();
+    for n in lens {
         let shorter = levels.last();
-        let mut df: HashMap<u128, u32> = HashMap::new();
-        let mut seen: HashSet<u128> = HashSet::new();
-        for runs in &docs {
+        let mut df: HashMap<&[char], u32> = HashMap::new();
+        let mut seen: HashSet<&[char]> = HashSet::new();
+        for runs in docs {
             seen.clear();
             for run in runs {
                 for w in run.windows(n) {
                     if let Some(s) = shorter {
-                        let frequent =
-                            |part: &[char]| s.get(&pack(part)).is_some_and(|&d| d >= min_df);
-                        if !frequent(&w[..n - 1]) || !frequent(&w[1..]) {
+                        if !s.contains_key(&w[..n - 1]) || !s.contains_key(&w[1..]) {
                             continue;
                         }
                     }
-                    let k = pack(w);
-                    if seen.insert(k) {
-                        *df.entry(k).or_default() += 1;
+                    if seen.insert(w) {
+                        *df.entry(w).or_default() += 1;
                     }
                 }
             }
@@ -225,15 +203,27 @@ pub fn frequent_terms<'a>(
         df.retain(|_, d| *d >= min_df);
         levels.push(df);
     }
+    levels
+}
+
+/// The archive's frequent terms: runs of 2–4 Chinese characters of the
+/// normalised titles in at least `min_df` titles, without fragments of
+/// longer ones, most frequent first, at most `max_terms`.
+pub fn frequent_terms<'a>(
+    titles: impl IntoIterator<Item = &'a str>,
+    min_df: u32,
+    max_terms: usize,
+) -> Vec<TermStat> {
+    let docs: Vec<Vec<Vec<char>>> = titles.into_iter().map(han_runs).collect();
+    let levels = frequent_runs(&docs, MIN_LEN..=MAX_LEN, min_df);
     // The largest df of a frequent term one longer that contains each term.
     let mut kept = Vec::new();
     for (i, level) in levels.iter().enumerate() {
         let n = MIN_LEN + i;
-        let mut best_longer: HashMap<u128, u32> = HashMap::new();
+        let mut best_longer: HashMap<&[char], u32> = HashMap::new();
         if let Some(longer) = levels.get(i + 1) {
-            let mask = (1u128 << (21 * n)) - 1;
             for (&k, &d) in longer {
-                for part in [k >> 21, k & mask] {
+                for part in [&k[..n], &k[1..]] {
                     let e = best_longer.entry(part).or_default();
                     *e = (*e).max(d);
                 }
@@ -241,11 +231,11 @@ pub fn frequent_terms<'a>(
         }
         for (&k, &d) in level {
             let explained = best_longer
-                .get(&k)
+                .get(k)
                 .is_some_and(|&l| f64::from(l) >= EXPLAINED * f64::from(d));
             if !explained {
                 kept.push(TermStat {
-                    text: unpack(k, n),
+                    text: k.iter().collect(),
                     df: d,
                 });
             }

@@ -289,6 +289,9 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
     // (`pufa_core::search::pieces`): keys of a few thousand articles at a
     // time are cut in parallel, then merged in article order.
     {
+        // Long strings the bodies repeat, candidates to be indexed whole:
+        // from a sample, before the index takes its memory.
+        let body_candidates = pieces::body_phrase_candidates(all);
         let mut index = IndexBuilder::new();
         for chunk in all.chunks(4096) {
             let keys = in_parallel(chunk, bulletin_keys);
@@ -309,25 +312,43 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
         }
         drop(split);
         // The archive's frequent terms (from titles): the search aids'
-        // suggestions, and, of three or more characters, the candidates to
-        // be indexed whole (phrases) where their pairs' positions are large.
+        // suggestions, and, of three or more characters, with the bodies'
+        // long ones, the candidates to be indexed whole (phrases) where
+        // their pieces' positions are large.
         let terms = aids::frequent_terms(
             all.iter().map(|b| b.title.as_str()),
             aids::MIN_DF,
             aids::MAX_TERMS,
         );
-        let mut long: Vec<(&str, usize)> = terms
+        // Title terms first: they are what the suggestions offer, so what
+        // readers search most, the costliest first. The bodies' long
+        // strings take the room left, and only those whose pieces cost
+        // twice as much (queries under that are cheap enough already),
+        // the most frequent and costly first: a reader is likelier to type
+        // what the archive says often.
+        let weight: HashMap<&str, usize> = body_candidates
             .iter()
+            .map(|t| (t.text.as_str(), t.df as usize))
+            .collect();
+        let mut long: Vec<(bool, std::cmp::Reverse<usize>, &str)> = terms
+            .iter()
+            .map(|t| t.text.as_str())
+            .chain(weight.keys().copied())
             .filter_map(|t| {
-                let cost = index.phrase_cost(&t.text)?;
-                (cost >= pieces::PHRASE_MIN_BYTES).then_some((t.text.as_str(), cost))
+                let cost = index.phrase_cost(t)?;
+                let (body, min) = match weight.get(t) {
+                    Some(&df) => (Some(df), pieces::BODY_PHRASE_MIN_BYTES),
+                    None => (None, pieces::PHRASE_MIN_BYTES),
+                };
+                let rank = cost * body.unwrap_or(1);
+                (cost >= min).then_some((body.is_some(), std::cmp::Reverse(rank), t))
             })
             .collect();
-        // Working a phrase out costs about what it saves, so only the most
-        // costly candidates are worked out (a few more than are kept: some
-        // occur nowhere). Each thread takes every n-th, so that each gets
-        // as much work, and works its share out in one walk.
-        long.sort_by_key(|&(t, cost)| (std::cmp::Reverse(cost), t));
+        // Working a phrase out costs about what it saves, so only the
+        // candidates ranked first are worked out (a few more than are kept:
+        // some occur nowhere). Each thread takes every n-th, so that each
+        // gets as much work, and works its share out in one walk.
+        long.sort_unstable();
         long.truncate(pieces::MAX_PHRASES + pieces::MAX_PHRASES / 4);
         let threads = cores();
         let shares: Vec<Vec<&str>> = (0..threads)
@@ -335,7 +356,7 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
                 long.iter()
                     .skip(i)
                     .step_by(threads)
-                    .map(|&(t, _)| t)
+                    .map(|&(_, _, t)| t)
                     .collect()
             })
             .collect();
@@ -348,8 +369,16 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             .flat_map(|(share, phrases)| share.iter().copied().zip(phrases))
             .filter_map(|(t, p)| Some((t, p?)))
             .collect();
-        // The most saving first; the same choice whatever the threads.
-        found.sort_by(|(a, p), (b, q)| q.saves().cmp(&p.saves()).then_with(|| a.cmp(b)));
+        // Ranked as above, by what each saves; the same choice whatever
+        // the threads.
+        found.sort_by_cached_key(|(t, p)| {
+            let body = weight.get(t).copied();
+            (
+                body.is_some(),
+                std::cmp::Reverse(p.saves() * body.unwrap_or(1)),
+                *t,
+            )
+        });
         for (t, phrase) in found.into_iter().take(pieces::MAX_PHRASES) {
             index.add_phrase(t, phrase);
         }

@@ -490,3 +490,100 @@ fn the_help_and_command_line_mistakes_are_in_chinese() {
         "{err}"
     );
 }
+
+/// Every file under `root/search`, by its path from `root` (`search/…`).
+fn search_files(root: &Path) -> std::collections::HashMap<String, Vec<u8>> {
+    let mut out = std::collections::HashMap::new();
+    let mut dirs = vec![root.join("search")];
+    while let Some(dir) = dirs.pop() {
+        for e in fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_long_string_the_bodies_repeat_is_searched_without_positions() {
+    use pufa_core::search::parse_terms;
+    use pufa_core::search::pieces::{run_cached, Decoded, Meta, Outcome, Query, META, OWN};
+
+    // 600 articles, every body full of 子丑寅 and 卯辰巳, half of them
+    // with 子丑寅卯辰巳 itself: proven from its pieces, a search for it
+    // would fetch the positions of both in every article. No title has it.
+    let dir = scratch("long-phrase");
+    fs::write(dir.join("site.toml"), SITE).unwrap();
+    let b = dir.join("bulletins/2024");
+    fs::create_dir_all(&b).unwrap();
+    for i in 0..600 {
+        let mut body = if i % 2 == 0 {
+            "子丑寅卯辰巳，".repeat(200)
+        } else {
+            "子丑寅和卯辰巳，".repeat(150)
+        };
+        if i == 1 {
+            body.insert_str(0, "辰巳子丑寅。");
+        }
+        let day = format!("2024-{:02}-{:02} 09:00", 1 + i % 12, 1 + i % 28);
+        fs::write(
+            b.join(format!("l{i}.md")),
+            bulletin(&format!("测试第{i}期"), "qu", &day, &format!("{body}\n")),
+        )
+        .unwrap();
+    }
+    let out = scratch("long-phrase-out").join("data");
+    let media = out.parent().unwrap().join("media");
+    build::build(load(&dir), &out, &media).unwrap();
+    let root = out.join("v").join(version_of(&out).version);
+    let files = search_files(&root);
+    let meta: Meta = serde_json::from_slice(&files[META]).unwrap();
+
+    let search = |words: &str| {
+        let q = Query {
+            terms: parse_terms(words),
+            ..Query::default()
+        };
+        let mut have = std::collections::HashMap::new();
+        have.insert(OWN.to_string(), files[OWN].clone());
+        let mut fetched: Vec<String> = Vec::new();
+        let mut cache = Decoded::default();
+        loop {
+            match run_cached(&meta, &q, &have, &mut cache).unwrap() {
+                Outcome::Done(hits) => return (hits.len(), fetched),
+                Outcome::Need(paths) => {
+                    assert!(fetched.len() < 100, "{words}: asks for ever more files");
+                    for p in paths {
+                        have.insert(p.clone(), files[&p].clone());
+                        fetched.push(p);
+                    }
+                }
+            }
+        }
+    };
+    // Indexed whole: one file, beginning with the string, and no positions.
+    let (count, fetched) = search("子丑寅卯辰巳");
+    assert_eq!(count, 300);
+    assert_eq!(fetched.len(), 1, "{fetched:?}");
+    let text = "子丑寅卯辰巳".as_bytes();
+    assert!(files[&fetched[0]][1..].starts_with(text), "{fetched:?}");
+    // A shorter part of it as well; the same answers.
+    let (count, fetched) = search("丑寅卯辰巳");
+    assert_eq!((count, fetched.len()), (300, 1), "{fetched:?}");
+    // A string of the same pieces in one body only: proven from them.
+    let (count, fetched) = search("辰巳子丑寅");
+    assert_eq!(count, 1);
+    assert!(
+        fetched.iter().any(|p| p.starts_with("search/p/")),
+        "{fetched:?}"
+    );
+}

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
+use pufa_core::search::aids::is_han;
 use pufa_core::search::normalize::normalize_text;
 use pufa_core::search::parse_terms;
 use pufa_core::search::pieces::{
-    bucket_file, bucket_of, doc_keys, key, own_files, phrase_key, run, run_cached, trigram_keys,
-    Decoded, Filter, Hit, IndexBuilder, Meta, Outcome, Query, CARD_BLOCK, OWN, PHRASE_MIN_BYTES,
-    SPLIT_BYTES,
+    bucket_file, bucket_of, doc_keys, key, long_runs, own_files, phrase_key, run, run_cached,
+    trigram_keys, Decoded, Filter, Hit, IndexBuilder, Meta, Outcome, Query, BODY_PHRASE_LENS,
+    CARD_BLOCK, OWN, PHRASE_MIN_BYTES, PHRASE_SAMPLE_SHARE, SPLIT_BYTES,
 };
 use pufa_core::search::Sort;
 
@@ -771,4 +772,65 @@ proptest! {
             }
         }
     }
+}
+
+proptest! {
+    /// The bodies' phrase candidates are exactly the strings of 5–8
+    /// Chinese characters that a plain count finds in enough texts: the
+    /// length-by-length pruning loses none. A four-character alphabet and
+    /// separators make long repeats common.
+    #[test]
+    fn long_runs_are_what_a_plain_count_finds(
+        texts in prop::collection::vec("[甲乙丙丁 ，a]{0,40}", 0..40),
+    ) {
+        let got: Vec<(String, usize)> = long_runs(texts.iter().map(String::as_str))
+            .into_iter()
+            .map(|t| (t.text, t.df as usize))
+            .collect();
+        let min_df = texts.len().div_ceil(PHRASE_SAMPLE_SHARE).max(2);
+        let mut df: std::collections::BTreeMap<String, usize> = Default::default();
+        for t in &texts {
+            let chars: Vec<char> = normalize_text(t).chars().collect();
+            let mut seen = std::collections::BTreeSet::new();
+            for n in BODY_PHRASE_LENS {
+                for w in chars.windows(n) {
+                    if w.iter().all(|&c| is_han(c)) {
+                        seen.insert(w.iter().collect::<String>());
+                    }
+                }
+            }
+            for s in seen {
+                *df.entry(s).or_default() += 1;
+            }
+        }
+        let want: Vec<(String, usize)> = df.into_iter().filter(|&(_, d)| d >= min_df).collect();
+        prop_assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn long_runs_need_one_text_in_two_hundred_and_two_at_least() {
+    let filler = |i: usize| format!("第{i}号文本");
+    // 人民共和国 in 2 of 300 texts: two are enough below 400 texts.
+    let mut texts: Vec<String> = (0..300).map(filler).collect();
+    texts[7] = "中华人民共和国".into();
+    texts[9] = "人民共和国境内".into();
+    let runs = |texts: &[String]| -> Vec<(String, u32)> {
+        long_runs(texts.iter().map(String::as_str))
+            .into_iter()
+            .map(|t| (t.text, t.df))
+            .collect()
+    };
+    assert_eq!(runs(&texts), [("人民共和国".to_string(), 2)]);
+    // In 1000 texts, 5 are needed.
+    let mut texts: Vec<String> = (0..1000).map(filler).collect();
+    for t in &mut texts[..4] {
+        *t = "依法追究刑事责任".into();
+    }
+    assert!(runs(&texts).is_empty());
+    texts[4] = "追究刑事责任，".into();
+    assert_eq!(
+        runs(&texts),
+        ["究刑事责任", "追究刑事责", "追究刑事责任"].map(|t| (t.to_string(), 5))
+    );
 }

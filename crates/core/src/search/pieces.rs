@@ -55,6 +55,7 @@ use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use super::aids::{frequent_runs, han_runs, TermStat};
 use super::normalize::normalize_text;
 use super::query::{Sort, Term};
 use crate::date::SHANGHAI;
@@ -195,6 +196,54 @@ pub const PHRASE_MIN_BYTES: usize = 64 * 1024;
 /// 3.4 bytes of [`OWN`], which every search fetches at its start (4096:
 /// about 14 kB).
 pub const MAX_PHRASES: usize = 4096;
+
+/// Lengths, in characters, of the phrase candidates taken from the bodies
+/// ([`body_phrase_candidates`]); the title terms are shorter.
+pub const BODY_PHRASE_LENS: std::ops::RangeInclusive<usize> = 5..=8;
+/// A body candidate is indexed whole only when the positions that would
+/// prove it pass this many bytes: twice a title term's
+/// ([`PHRASE_MIN_BYTES`]), since fewer readers search it.
+pub const BODY_PHRASE_MIN_BYTES: usize = 2 * PHRASE_MIN_BYTES;
+/// Articles sampled, evenly over the archive, for the bodies' candidates.
+pub const PHRASE_SAMPLE: usize = 1000;
+/// A body candidate is in at least one sampled article of this many.
+pub const PHRASE_SAMPLE_SHARE: usize = 200;
+
+/// Candidate phrases from the articles' bodies: [`long_runs`] of an even
+/// sample of `bulletins` (at most [`PHRASE_SAMPLE`], titles included). The
+/// title terms, the other candidates, are of 2–4 characters; a long string
+/// the statutes repeat (人民共和国, 追究刑事责任) is proven from pieces that
+/// are themselves everywhere, hundreds of kilobytes at 100,000 articles,
+/// unless it is indexed whole.
+pub fn body_phrase_candidates(bulletins: &[Bulletin]) -> Vec<TermStat> {
+    let step = bulletins.len().div_ceil(PHRASE_SAMPLE).max(1);
+    let texts: Vec<String> = bulletins
+        .iter()
+        .step_by(step)
+        .map(|b| format!("{}\n{}", b.title, body_text(b)))
+        .collect();
+    long_runs(texts.iter().map(String::as_str))
+}
+
+/// The strings of [`BODY_PHRASE_LENS`] Chinese characters (normalised, not
+/// across anything else) in at least one of [`PHRASE_SAMPLE_SHARE`] of
+/// `texts`, and in two at least, with the number of texts holding each;
+/// sorted by text.
+pub fn long_runs<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<TermStat> {
+    let docs: Vec<Vec<Vec<char>>> = texts.into_iter().map(han_runs).collect();
+    let min_df = docs.len().div_ceil(PHRASE_SAMPLE_SHARE).max(2);
+    let mut out: Vec<TermStat> = frequent_runs(&docs, BODY_PHRASE_LENS, min_df as u32)
+        .iter()
+        .flat_map(|level| {
+            level.iter().map(|(k, &df)| TermStat {
+                text: k.iter().collect(),
+                df,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.text.cmp(&b.text));
+    out
+}
 
 /// The key of a phrase: a 32-bit FNV-1a hash of its text under [`PHRASE`],
 /// short so that the list of keys with files of their own ([`OWN`], where

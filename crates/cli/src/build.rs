@@ -330,18 +330,28 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             .iter()
             .map(|t| (t.text.as_str(), t.df as usize))
             .collect();
+        // The order of candidates (by the bytes their pieces cost) and of
+        // phrases (by the bytes they save): one rule for both.
+        fn rank<'t>(
+            weight: &HashMap<&str, usize>,
+            t: &'t str,
+            bytes: usize,
+        ) -> (bool, std::cmp::Reverse<usize>, &'t str) {
+            let df = weight.get(t).copied();
+            (df.is_some(), std::cmp::Reverse(bytes * df.unwrap_or(1)), t)
+        }
         let mut long: Vec<(bool, std::cmp::Reverse<usize>, &str)> = terms
             .iter()
             .map(|t| t.text.as_str())
             .chain(weight.keys().copied())
             .filter_map(|t| {
                 let cost = index.phrase_cost(t)?;
-                let (body, min) = match weight.get(t) {
-                    Some(&df) => (Some(df), pieces::BODY_PHRASE_MIN_BYTES),
-                    None => (None, pieces::PHRASE_MIN_BYTES),
+                let min = if weight.contains_key(t) {
+                    pieces::BODY_PHRASE_MIN_BYTES
+                } else {
+                    pieces::PHRASE_MIN_BYTES
                 };
-                let rank = cost * body.unwrap_or(1);
-                (cost >= min).then_some((body.is_some(), std::cmp::Reverse(rank), t))
+                (cost >= min).then(|| rank(&weight, t, cost))
             })
             .collect();
         // Working a phrase out costs about what it saves, so only the
@@ -371,14 +381,7 @@ pub fn build(content: Content, out: &Path, media_out: &Path) -> io::Result<Repor
             .collect();
         // Ranked as above, by what each saves; the same choice whatever
         // the threads.
-        found.sort_by_cached_key(|(t, p)| {
-            let body = weight.get(t).copied();
-            (
-                body.is_some(),
-                std::cmp::Reverse(p.saves() * body.unwrap_or(1)),
-                *t,
-            )
-        });
+        found.sort_by_cached_key(|&(t, ref p)| rank(&weight, t, p.saves()));
         for (t, phrase) in found.into_iter().take(pieces::MAX_PHRASES) {
             index.add_phrase(t, phrase);
         }

@@ -192,7 +192,8 @@ pub const PHRASE: u64 = 1 << 63;
 /// pairs pass this many bytes (uncompressed): 人民政府 is then one posting
 /// instead of the positions of 人民 and 政府 in every article.
 pub const PHRASE_MIN_BYTES: usize = 64 * 1024;
-/// Phrases kept at most, those that save the most bytes: each costs about
+/// Phrases kept at most, those `pufa build` ranks first (title terms, then
+/// the bodies' strings, by the bytes they save): each costs about
 /// 3.4 bytes of [`OWN`], which every search fetches at its start (8192:
 /// about 28 kB). At 100,000 articles a quarter are title terms, the rest
 /// the bodies' long strings; at 10,000 few terms cost enough to qualify.
